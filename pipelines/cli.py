@@ -1,0 +1,156 @@
+"""The `labour-monitor` command: run, ingest, status, record."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from catalog import default_catalog
+from pipelines.batch import RunHadFailures
+from pipelines.settings import SAMPLE_DIR, Settings
+
+
+def _years(text: str) -> tuple[int, int]:
+    first, _, last = text.partition("-")
+    try:
+        span = (int(first), int(last or first))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"years must be YEAR or FIRST-LAST, got {text!r}") from None
+    if span[0] > span[1]:
+        raise argparse.ArgumentTypeError(f"first year after last year: {text!r}")
+    return span
+
+
+def _print_summary(summary: dict) -> None:
+    print(f"\nWarehouse published: {summary['warehouse']}")
+    print(f"Mode: {summary['mode']}   batches: {summary['batches']}")
+    print(f"Observations: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged")
+    for r in summary["results"]:
+        print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<9} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
+              f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] != "failed" else ""))
+    for message in summary["failed"]:
+        print(f"  FAILED: {message}")
+    print(f"\nQuery it read-only:  duckdb -readonly {summary['warehouse']} \"select * from marts.observations_latest where region_code = '08125'\"")
+
+
+def _run_flow(flow_fn, **params) -> int:  # noqa: ANN001
+    state = flow_fn(return_state=True, **params)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, RunHadFailures):
+        _print_summary(result.summary)
+        return 1
+    if isinstance(result, BaseException):
+        print(f"run failed: {result}", file=sys.stderr)
+        return 1
+    _print_summary(result)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.flows import nightly
+
+    return _run_flow(nightly, live=args.live, data_dir=args.data_dir)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipelines.flows import ingest_source
+
+    first, last = args.years or (None, None)
+    return _run_flow(ingest_source, source=args.source, tables=args.tables, first_year=first, last_year=last,
+                     live=args.live, data_dir=args.data_dir)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    path = Settings.from_env(args.data_dir).data_dir / "labour_monitor.duckdb"
+    if not path.exists():
+        print(f"no published warehouse at {path}: run `labour-monitor run` first", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(path), read_only=True)
+    print(f"Warehouse: {path}\n\nLast runs:")
+    for row in con.execute("SELECT run_id, flow, mode, started_at, state FROM ops.runs ORDER BY started_at DESC LIMIT 5").fetchall():
+        print("  " + "  ".join(str(x) for x in row))
+    print("\nBatches loaded:")
+    for row in con.execute("""SELECT source_id, table_id, count(*), max(loaded_at), any_value(provider_updated ORDER BY loaded_at DESC)
+                              FROM raw.batches GROUP BY ALL ORDER BY ALL""").fetchall():
+        print(f"  {row[0]:<18} {row[1]:<15} batches {row[2]:>3}  last {row[3]}  provider updated {row[4]}")
+    print("\nCurrent observations per source and indicator:")
+    for row in con.execute("""SELECT source_id, indicator_id, count(*), count(value), min(period), max(period)
+                              FROM core.observations WHERE valid_to IS NULL GROUP BY ALL ORDER BY ALL""").fetchall():
+        print(f"  {row[0]:<18} {row[1]:<34} rows {row[2]:>5}  with value {row[3]:>5}  periods {row[4]} … {row[5]}")
+    con.close()
+    return 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Fetch live and save every answer (credentials stripped) so that replay can serve it."""
+    catalog = default_catalog()
+    out = Path(args.out)
+    settings = Settings.from_env(args.data_dir, "record", out)
+    from pipelines.flows import plan
+    from pipelines.providers import client_for
+
+    source = catalog.sources[args.source]
+    client = client_for(source, settings)
+    recorded = []
+    for _, table, span in plan(catalog, settings, [source.id], args.tables, args.years):
+        for payload in client.fetch(table, *span):
+            print(f"recorded {source.id} {table.id} {span[0]}-{span[1]}: {len(payload.body)} bytes, sha256 {payload.sha256[:12]}")
+        recorded.append((table.id, span))
+    requests = out / "requests.yaml"
+    doc = yaml.safe_load(requests.read_text(encoding="utf-8")) if requests.exists() else {}
+    doc = doc or {}
+    for table_id, span in recorded:
+        doc.setdefault(source.id, {})[table_id] = list(span)
+    requests.write_text(f"# Requests the recordings answer (written by `labour-monitor record`, {datetime.now(UTC):%Y-%m-%d}).\n"
+                        + yaml.safe_dump(doc, sort_keys=True), encoding="utf-8")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="labour-monitor", description=__doc__)
+    p.add_argument("--data-dir", help="folder of the warehouse and raw payloads (default ./data or $LABOUR_MONITOR_DATA)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="the nightly flow: all enabled sources, marts, publish (offline sample by default)")
+    run.add_argument("--live", action="store_true", help="call the providers' APIs (needs credentials, see README)")
+    run.set_defaults(func=cmd_run)
+
+    ing = sub.add_parser("ingest", help="ingest one source")
+    ing.add_argument("source", choices=sorted(default_catalog().sources))
+    ing.add_argument("--tables", nargs="+", help="table codes (default: all of the source)")
+    ing.add_argument("--years", type=_years, help="FIRST-LAST or YEAR")
+    ing.add_argument("--live", action="store_true")
+    ing.set_defaults(func=cmd_ingest)
+
+    st = sub.add_parser("status", help="last runs, batches and row counts of the published warehouse")
+    st.set_defaults(func=cmd_status)
+
+    rec = sub.add_parser("record", help="fetch live and save the answers for offline replay")
+    rec.add_argument("source", choices=sorted(default_catalog().sources))
+    rec.add_argument("--tables", nargs="+")
+    rec.add_argument("--years", type=_years)
+    rec.add_argument("--out", default=str(SAMPLE_DIR / "recordings"), help="recordings folder (default: the sample's)")
+    rec.set_defaults(func=cmd_record)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,149 @@
+"""Prefect flows: per-source ingest and the nightly run. They orchestrate; the logic is elsewhere.
+
+Each flow builds in a private copy of the warehouse and publishes it atomically at the end
+(warehouse/publish.py). A batch that fails is recorded and the run goes on with the others; the
+run's state is Failed when any batch failed, and the published file then holds every batch that
+did load.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from catalog import Catalog, SourceTable, default_catalog
+from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
+from pipelines.providers import client_for
+from pipelines.settings import Settings, sample_requests
+from sources.contract import RawPayload
+from sources.errors import SourceError
+from warehouse.marts import build_marts
+from warehouse.publish import Paths, build_session
+from warehouse.reference import write_catalog
+
+
+def _transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's retry_condition_fn signature)
+    exc = state.result(raise_on_failure=False)
+    return isinstance(exc, SourceError) and exc.retryable
+
+
+@task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, cache_policy=NO_CACHE)
+def fetch(source_id: str, table: SourceTable, years: tuple[int, int], settings: Settings) -> list[RawPayload]:
+    """Download one table (split by years if the provider asks). Transient errors are retried."""
+    catalog = default_catalog()
+    client = client_for(catalog.sources[source_id], settings)
+    get_run_logger().info("fetching %s %s, years %d-%d (%s)", source_id, table.id, *years, settings.mode)
+    return list(client.fetch(table, *years))
+
+
+@task(cache_policy=NO_CACHE)
+def parse_and_load(con: duckdb.DuckDBPyConnection, payload: RawPayload, table: SourceTable, settings: Settings, run_id: str) -> BatchResult:
+    result = process_payload(con, payload, table, default_catalog(), settings.data_dir, run_id)
+    get_run_logger().info(
+        "%s %s: %s (new %d, revised %d, unchanged %d)",
+        result.source_id, result.table_id, result.outcome, result.rows_new, result.rows_revised, result.rows_unchanged,
+    )
+    return result
+
+
+@task(cache_policy=NO_CACHE)
+def marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return build_marts(con)
+
+
+def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[str] | None,
+         years: tuple[int, int] | None) -> list[tuple[str, SourceTable, tuple[int, int]]]:
+    """Which tables to request for which years. Offline, the sample's requests.yaml says what exists."""
+    recorded = sample_requests(settings.recordings_dir) if settings.mode == "replay" else {}
+    this_year = datetime.now(UTC).year
+    out = []
+    for source_id in sources:
+        for table in catalog.tables_for(source_id):
+            if tables and table.id not in tables:
+                continue
+            if years:
+                span = years
+            elif settings.mode == "replay":
+                if table.id not in recorded.get(source_id, {}):
+                    continue  # not in the offline sample
+                span = recorded[source_id][table.id]
+            else:
+                span = (table.start_year, this_year)
+            out.append((source_id, table, span))
+    unknown = set(tables or ()) - {t.id for _, t, _ in out} - set(catalog.tables)
+    if unknown:
+        raise ValueError(f"unknown tables {sorted(unknown)} for sources {sources}")
+    return out
+
+
+def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
+               years: tuple[int, int] | None = None) -> dict:
+    logger = get_run_logger()
+    catalog = default_catalog()
+    run_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    started = datetime.now(UTC)
+    paths = Paths(settings.data_dir)
+    results: list[BatchResult] = []
+    with build_session(paths) as con:
+        write_catalog(con, catalog)
+        for source_id, table, span in plan(catalog, settings, sources, tables, years):
+            try:
+                for payload in fetch(source_id, table, span, settings):
+                    results.append(parse_and_load(con, payload, table, settings, run_id))
+            except Exception as exc:  # one table's failure must not stop the others
+                results.append(record_failure(con, run_id, table, exc))
+        built = marts(con)
+        summary = summarise(results) | {
+            "run_id": run_id,
+            "mode": settings.mode,
+            "marts": built,
+            "warehouse": str(paths.published),
+        }
+        state = "failed" if summary["failed"] else "completed"
+        con.execute(
+            "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
+            [run_id, flow_name, settings.mode, started, datetime.now(UTC), state, json.dumps(summary)],
+        )
+    logger.info(
+        "%s run %s: batches %s, rows new %d, revised %d, unchanged %d; published %s",
+        flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
+        summary["rows_unchanged"], paths.published,
+    )
+    if summary["failed"]:
+        raise RunHadFailures(summary)  # after publishing: the batches that did load stay
+    return summary
+
+
+@flow(name="ingest-source", log_prints=True)
+def ingest_source(
+    source: str = "regionalstatistik",
+    tables: list[str] | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    live: bool = False,
+    data_dir: str | None = None,
+) -> dict:
+    """Ingest one source (optionally some tables and years) and publish the warehouse."""
+    settings = Settings.from_env(data_dir, "live" if live else "replay")
+    years = None
+    if first_year or last_year:
+        years = (first_year or last_year, last_year or datetime.now(UTC).year)
+    return run_ingest("ingest-source", settings, [source], tables, years)
+
+
+@flow(name="nightly", log_prints=True)
+def nightly(live: bool = False, data_dir: str | None = None) -> dict:
+    """All enabled sources, then the marts, then publish. Offline on the bundled sample unless live."""
+    settings = Settings.from_env(data_dir, "live" if live else "replay")
+    sources = [s.id for s in default_catalog().sources.values() if s.enabled]
+    return run_ingest("nightly", settings, sources)
+
+
+def published_path(data_dir: str | None = None) -> Path:
+    return Paths(Settings.from_env(data_dir).data_dir).published

@@ -1,0 +1,41 @@
+"""Where the pipeline reads and writes, and whether it talks to the providers or to recordings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO_ROOT / "sample"
+MODES = ("replay", "live", "record")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    mode: str = "replay"  # replay: recorded responses; live: the APIs; record: the APIs, answers saved
+    recordings_dir: Path = SAMPLE_DIR / "recordings"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None, mode: str = "replay", recordings_dir: str | Path | None = None) -> Settings:
+        return cls(
+            data_dir=Path(data_dir or os.environ.get("LABOUR_MONITOR_DATA", "data")).resolve(),
+            mode=mode,
+            recordings_dir=Path(recordings_dir or os.environ.get("LABOUR_MONITOR_RECORDINGS", SAMPLE_DIR / "recordings")),
+        )
+
+
+def sample_requests(recordings_dir: Path) -> dict[str, dict[str, tuple[int, int]]]:
+    """The requests the recordings answer (`requests.yaml` beside them): source -> table -> (first, last year)."""
+    path = recordings_dir / "requests.yaml"
+    if not path.exists():
+        return {}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {src: {t: (int(y[0]), int(y[1])) for t, y in tables.items()} for src, tables in doc.items()}

@@ -1,0 +1,1 @@
+"""The bundled offline sample: real published figures in the providers' own formats."""

@@ -1,0 +1,1 @@
+"""One module per data provider: fetch raw payloads over httpx, parse them into observations."""

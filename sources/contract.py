@@ -1,0 +1,58 @@
+"""What every source delivers: raw payloads (bytes as served, with request metadata) and observations."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+
+# One row, one fact. `status` is the warehouse's word for the provider's marker (catalog/statuses.yaml),
+# `marker` the sign as the provider wrote it; a suppressed value is NULL with its status, never 0.
+OBSERVATION_SCHEMA = pa.schema(
+    [
+        pa.field("indicator_id", pa.string(), nullable=False),
+        pa.field("region_code", pa.string(), nullable=False),
+        pa.field("period", pa.string(), nullable=False),
+        pa.field("freq", pa.string(), nullable=False),
+        pa.field("value", pa.float64()),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("status", pa.string()),
+        pa.field("marker", pa.string()),
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("table_id", pa.string(), nullable=False),
+        pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("source_row", pa.int64(), nullable=False),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class RawPayload:
+    """One provider answer for one table and request, kept exactly as served."""
+
+    source_id: str
+    table_id: str
+    url: str
+    request: dict[str, str]  # parameters, never credentials
+    body: bytes  # the response body as served (a GENESIS zip stays a zip)
+    data: bytes  # the data file inside the body (the unzipped CSV)
+    content_type: str
+    fetched_at: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    provider_updated: str | None = None  # the provider's own update stamp (GENESIS metadata `Updated`)
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the data, not of the body: GENESIS zips carry a new timestamp on every request."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class ParseResult:
+    observations: pa.Table
+    rows_read: int
+    dropped: dict[str, int] = field(default_factory=dict)  # reason -> number of rows left out
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Pure transforms on Arrow tables and DataFrames: markers, region codes, aggregation."""

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, loading with vintages, marts, publishing."""

@@ -1,0 +1,135 @@
+"""Load a batch of observations into core with vintages, in one transaction.
+
+A figure seen for the first time opens a vintage; a figure whose value, status or unit changed
+closes the current vintage (valid_to) and opens a new one; an identical figure changes nothing.
+Either the whole batch (observations and its raw.batches row) commits, or nothing does.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from sources.contract import RawPayload
+
+SCHEMA_SQL = Path(__file__).parent / "schema.sql"
+
+_KEY = "c.indicator_id = i.indicator_id AND c.region_code = i.region_code AND c.period = i.period"
+_CHANGED = "(c.value IS DISTINCT FROM i.value OR c.status IS DISTINCT FROM i.status OR c.unit IS DISTINCT FROM i.unit)"
+
+COUNT_CHANGES = f"""
+SELECT count(*) FILTER (WHERE c.indicator_id IS NULL)                 AS rows_new,
+       count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND {_CHANGED})     AS rows_revised,
+       count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND NOT {_CHANGED}) AS rows_unchanged
+FROM incoming i LEFT JOIN core.observations c ON c.valid_to IS NULL AND {_KEY}
+"""
+CLOSE_REVISED = f"""
+UPDATE core.observations AS c SET valid_to = $now
+FROM incoming i WHERE c.valid_to IS NULL AND {_KEY} AND {_CHANGED}
+"""
+OPEN_NEW_VINTAGES = f"""
+INSERT INTO core.observations
+SELECT i.*, $now AS valid_from, NULL AS valid_to FROM incoming i
+WHERE NOT EXISTS (SELECT 1 FROM core.observations c WHERE c.valid_to IS NULL AND {_KEY})
+"""
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    rows_new: int
+    rows_revised: int
+    rows_unchanged: int
+
+
+def connect(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    return con
+
+
+def new_batch_id(table_id: str) -> str:
+    return f"{table_id}-{uuid.uuid4().hex[:12]}"
+
+
+def last_loaded_sha(con: duckdb.DuckDBPyConnection, payload: RawPayload) -> str | None:
+    """Hash of the data last loaded for the same source, table and request."""
+    row = con.execute(
+        """SELECT sha256 FROM raw.batches WHERE source_id = ? AND table_id = ? AND request = ?::JSON
+           ORDER BY loaded_at DESC LIMIT 1""",
+        [payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True)],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def store_payload(data_dir: Path, payload: RawPayload) -> str:
+    """Keep the body as served, content-addressed by the data hash; return its path relative to data_dir."""
+    ext = {"application/zip": "zip", "text/csv": "csv"}.get(payload.content_type.split(";")[0].strip(), "bin")
+    rel = Path("raw") / payload.source_id / payload.table_id / f"{payload.sha256}.{ext}"
+    target = data_dir / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(payload.body)
+        tmp.replace(target)
+    return rel.as_posix()
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    observations: pa.Table,
+    payload: RawPayload,
+    payload_path: str,
+    rows_read: int,
+    now: datetime | None = None,
+) -> LoadCounts:
+    """Merge one batch into core.observations and register it in raw.batches, atomically."""
+    now = now or datetime.now(UTC)
+    batch_id = observations.column("batch_id")[0].as_py() if observations.num_rows else new_batch_id(payload.table_id)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("incoming_arrow", observations)
+        con.execute("CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM incoming_arrow")
+        con.unregister("incoming_arrow")
+        new, revised, unchanged = con.execute(COUNT_CHANGES).fetchone()
+        con.execute(CLOSE_REVISED, {"now": now})
+        con.execute(OPEN_NEW_VINTAGES, {"now": now})
+        con.execute(
+            "INSERT INTO raw.batches VALUES (?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True),
+                payload.url, payload.fetched_at, now, payload.etag, payload.last_modified,
+                payload.provider_updated, payload.sha256, len(payload.body), payload_path, rows_read,
+                observations.num_rows,
+            ],
+        )
+        con.execute("DROP TABLE incoming")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LoadCounts(new, revised, unchanged)
+
+
+def record_outcome(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    source_id: str,
+    table_id: str,
+    outcome: str,
+    batch_id: str | None = None,
+    counts: LoadCounts | None = None,
+    dropped: dict[str, int] | None = None,
+    message: str | None = None,
+) -> None:
+    c = counts or LoadCounts(0, 0, 0)
+    con.execute(
+        "INSERT INTO ops.batch_outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)",
+        [run_id, source_id, table_id, batch_id, outcome, c.rows_new, c.rows_revised, c.rows_unchanged,
+         json.dumps(dropped or {}), message, datetime.now(UTC)],
+    )

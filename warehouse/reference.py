@@ -1,0 +1,55 @@
+"""Write the catalog (regions, indicators, sources, statuses) into core tables on every build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from catalog import Catalog
+
+
+def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
+    regions = pa.Table.from_pylist(
+        [
+            {"region_code": r.code, "name_de": r.name_de, "name_en": r.name_en, "level": r.level,
+             "nuts": r.nuts, "parent": r.parent, "members": list(r.members)}
+            for r in catalog.regions.values()
+        ],
+        schema=pa.schema([("region_code", pa.string()), ("name_de", pa.string()), ("name_en", pa.string()),
+                          ("level", pa.string()), ("nuts", pa.string()), ("parent", pa.string()),
+                          ("members", pa.list_(pa.string()))]),
+    )
+    indicators = pa.Table.from_pylist(
+        [
+            {"indicator_id": i.id, "label_de": i.label_de, "label_en": i.label_en, "definition": i.definition,
+             "unit": i.unit, "topic": i.topic, "table_id": i.table, "source_id": catalog.tables[i.table].source,
+             "aggregation": i.aggregation.method, "numerator": i.aggregation.numerator,
+             "denominator": i.aggregation.denominator, "scale": i.aggregation.scale, "verified": i.verified}
+            for i in catalog.indicators.values()
+        ]
+    )
+    sources = pa.Table.from_pylist(
+        [
+            {"source_id": s.id, "name": s.name, "base_url": s.base_url, "licence": s.licence,
+             "licence_url": s.licence_url, "citation": s.citation}
+            for s in catalog.sources.values()
+        ]
+    )
+    statuses = pa.Table.from_pylist(
+        [
+            {"marker": s.marker, "status": s.status, "suppressed": s.suppressed, "label_de": s.label_de,
+             "label_en": s.label_en}
+            for s in catalog.statuses.values()
+        ]
+    )
+    return {"regions": regions, "indicators": indicators, "sources": sources, "statuses": statuses}
+
+
+def write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    for name, table in catalog_tables(catalog).items():
+        con.register("catalog_rows", table)
+        con.execute(f"CREATE OR REPLACE TABLE core.{name} AS SELECT * FROM catalog_rows")
+        con.unregister("catalog_rows")
+    con.execute((Path(__file__).parent / "reference.sql").read_text(encoding="utf-8"))

@@ -1,0 +1,117 @@
+-- The warehouse schema: raw (what came in), core (facts with vintages, reference data), ops (runs).
+-- Idempotent: run on every build. Marts live in warehouse/marts/*.sql.
+
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS core;
+CREATE SCHEMA IF NOT EXISTS ops;
+CREATE SCHEMA IF NOT EXISTS marts;
+
+CREATE TABLE IF NOT EXISTS raw.batches (
+    batch_id          VARCHAR PRIMARY KEY,
+    source_id         VARCHAR NOT NULL,
+    table_id          VARCHAR NOT NULL,
+    request           JSON NOT NULL,
+    url               VARCHAR NOT NULL,
+    fetched_at        TIMESTAMPTZ NOT NULL,
+    loaded_at         TIMESTAMPTZ NOT NULL,
+    etag              VARCHAR,
+    last_modified     VARCHAR,
+    provider_updated  VARCHAR,
+    sha256            VARCHAR NOT NULL,
+    size_bytes        BIGINT NOT NULL,
+    payload_path      VARCHAR NOT NULL,
+    rows_read         BIGINT NOT NULL,
+    rows_loaded       BIGINT NOT NULL
+);
+COMMENT ON TABLE raw.batches IS 'One row per loaded batch: one provider table for one request, with the request (never credentials), HTTP validators and the hash of its data.';
+COMMENT ON COLUMN raw.batches.batch_id IS 'Identifier of the batch: the table code and a random suffix.';
+COMMENT ON COLUMN raw.batches.source_id IS 'Source id from catalog/sources.yaml.';
+COMMENT ON COLUMN raw.batches.table_id IS 'Provider table code (e.g. GENESIS 12411-01-01-4).';
+COMMENT ON COLUMN raw.batches.request IS 'Request parameters as sent, without credentials.';
+COMMENT ON COLUMN raw.batches.url IS 'Endpoint the payload came from.';
+COMMENT ON COLUMN raw.batches.fetched_at IS 'When the payload was received.';
+COMMENT ON COLUMN raw.batches.loaded_at IS 'When the batch was committed to core.';
+COMMENT ON COLUMN raw.batches.etag IS 'HTTP ETag of the response, if any.';
+COMMENT ON COLUMN raw.batches.last_modified IS 'HTTP Last-Modified of the response, if any.';
+COMMENT ON COLUMN raw.batches.provider_updated IS 'The provider''s own update stamp of the table (GENESIS metadata "Updated").';
+COMMENT ON COLUMN raw.batches.sha256 IS 'SHA-256 of the data file (the unzipped CSV): an unchanged hash is skipped without parsing.';
+COMMENT ON COLUMN raw.batches.size_bytes IS 'Size of the response body as served, in bytes.';
+COMMENT ON COLUMN raw.batches.payload_path IS 'Path of the stored body, relative to the data directory (content-addressed).';
+COMMENT ON COLUMN raw.batches.rows_read IS 'Data rows in the file.';
+COMMENT ON COLUMN raw.batches.rows_loaded IS 'Observations the batch delivered to core (new, revised or unchanged).';
+
+CREATE TABLE IF NOT EXISTS core.observations (
+    indicator_id  VARCHAR NOT NULL,
+    region_code   VARCHAR NOT NULL,
+    period        VARCHAR NOT NULL,
+    freq          VARCHAR NOT NULL,
+    value         DOUBLE,
+    unit          VARCHAR NOT NULL,
+    status        VARCHAR,
+    marker        VARCHAR,
+    source_id     VARCHAR NOT NULL,
+    table_id      VARCHAR NOT NULL,
+    batch_id      VARCHAR NOT NULL,
+    source_row    BIGINT NOT NULL,
+    valid_from    TIMESTAMPTZ NOT NULL,
+    valid_to      TIMESTAMPTZ
+);
+COMMENT ON TABLE core.observations IS 'One row, one fact, with vintages: a revised figure closes the old row (valid_to) and opens a new one. valid_to IS NULL is the current figure.';
+COMMENT ON COLUMN core.observations.indicator_id IS 'Indicator id from catalog/indicators.yaml.';
+COMMENT ON COLUMN core.observations.region_code IS 'AGS of the region (5-digit Kreis, 3-digit Regierungsbezirk, 2-digit state) or DG for Germany.';
+COMMENT ON COLUMN core.observations.period IS 'Reference period as the provider gives it: a year (2024) or a reference date (2024-12-31).';
+COMMENT ON COLUMN core.observations.freq IS 'Frequency: A annual, Q quarterly, M monthly.';
+COMMENT ON COLUMN core.observations.value IS 'The figure; NULL when the provider suppressed it (see status), never 0 in its place.';
+COMMENT ON COLUMN core.observations.unit IS 'Unit of the value (catalog unit, e.g. persons, percent).';
+COMMENT ON COLUMN core.observations.status IS 'Provider marker as a word (core.statuses): nil, secret, later, unreliable, not_applicable, limited_reliability, provisional, revised, estimated, final; NULL for a plain value.';
+COMMENT ON COLUMN core.observations.marker IS 'The marker exactly as the provider wrote it ("-", ".", "p", "()", ...).';
+COMMENT ON COLUMN core.observations.source_id IS 'Source the figure came from.';
+COMMENT ON COLUMN core.observations.table_id IS 'Provider table the figure came from.';
+COMMENT ON COLUMN core.observations.batch_id IS 'Batch that delivered this vintage (raw.batches).';
+COMMENT ON COLUMN core.observations.source_row IS 'Line of the figure in the provider file (header = line 1).';
+COMMENT ON COLUMN core.observations.valid_from IS 'When this vintage was first loaded.';
+COMMENT ON COLUMN core.observations.valid_to IS 'When a revision replaced this vintage; NULL while current.';
+
+CREATE TABLE IF NOT EXISTS ops.runs (
+    run_id       VARCHAR PRIMARY KEY,
+    flow         VARCHAR NOT NULL,
+    mode         VARCHAR NOT NULL,
+    started_at   TIMESTAMPTZ NOT NULL,
+    finished_at  TIMESTAMPTZ,
+    state        VARCHAR NOT NULL,
+    summary      JSON
+);
+COMMENT ON TABLE ops.runs IS 'One row per pipeline run.';
+COMMENT ON COLUMN ops.runs.run_id IS 'Run identifier (the Prefect flow run id when run under Prefect).';
+COMMENT ON COLUMN ops.runs.flow IS 'Which flow ran (nightly, ingest).';
+COMMENT ON COLUMN ops.runs.mode IS 'replay (recorded responses) or live (the providers'' APIs).';
+COMMENT ON COLUMN ops.runs.started_at IS 'Start of the run.';
+COMMENT ON COLUMN ops.runs.finished_at IS 'End of the run.';
+COMMENT ON COLUMN ops.runs.state IS 'completed, or failed when any batch failed.';
+COMMENT ON COLUMN ops.runs.summary IS 'Run summary as JSON: batches by outcome, rows new / revised / unchanged.';
+
+CREATE TABLE IF NOT EXISTS ops.batch_outcomes (
+    run_id          VARCHAR NOT NULL,
+    source_id       VARCHAR NOT NULL,
+    table_id        VARCHAR NOT NULL,
+    batch_id        VARCHAR,
+    outcome         VARCHAR NOT NULL,
+    rows_new        BIGINT NOT NULL DEFAULT 0,
+    rows_revised    BIGINT NOT NULL DEFAULT 0,
+    rows_unchanged  BIGINT NOT NULL DEFAULT 0,
+    dropped         JSON,
+    message         VARCHAR,
+    recorded_at     TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE ops.batch_outcomes IS 'What happened to each batch of each run.';
+COMMENT ON COLUMN ops.batch_outcomes.run_id IS 'The run (ops.runs).';
+COMMENT ON COLUMN ops.batch_outcomes.source_id IS 'Source of the batch.';
+COMMENT ON COLUMN ops.batch_outcomes.table_id IS 'Provider table of the batch.';
+COMMENT ON COLUMN ops.batch_outcomes.batch_id IS 'The batch (raw.batches); NULL when nothing was received.';
+COMMENT ON COLUMN ops.batch_outcomes.outcome IS 'loaded, unchanged (same data hash, skipped without parsing) or failed.';
+COMMENT ON COLUMN ops.batch_outcomes.rows_new IS 'Observations seen for the first time.';
+COMMENT ON COLUMN ops.batch_outcomes.rows_revised IS 'Observations whose value or status changed: a new vintage each.';
+COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations identical to the current vintage.';
+COMMENT ON COLUMN ops.batch_outcomes.dropped IS 'Rows of the file left out, by reason (out_of_scope, berlin_district, not_in_catalog, not_yet_published).';
+COMMENT ON COLUMN ops.batch_outcomes.message IS 'Error or note, naming source, table and row.';
+COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was recorded.';
