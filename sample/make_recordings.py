@@ -60,17 +60,18 @@ def metadata_body(table: str, time_range: tuple[str, str], updated: str) -> byte
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build(out: Path = HERE / "recordings") -> None:
+def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = None) -> None:
+    """Write recordings for REQUESTS from `rows` (default: the current figures of figures.csv)."""
     catalog = default_catalog()
     folder = out / SOURCE
     shutil.rmtree(folder, ignore_errors=True)
     by_table: dict[str, list[dict[str, str]]] = {}
-    for r in figures():
+    for r in figures() if rows is None else rows:
         by_table.setdefault(r["table"], []).append(r)
 
     bodies: dict[tuple[str, str], httpx.Response] = {}
     for table, (_, _, stamp, time_range, updated) in REQUESTS.items():
-        data = flat_file(LAYOUTS[table], flat_rows(by_table[table]))
+        data = flat_file(LAYOUTS[table], flat_rows(by_table.get(table, [])))
         name = f"{table}_{stamp}_de_flat"
         bodies[("data/tablefile", table)] = httpx.Response(
             200, content=zipped(f"{name}.csv", data),

@@ -1,0 +1,59 @@
+"""The catalog: complete for Baden-Württemberg, and checked on load with errors that say where."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalog import CATALOG_DIR, CatalogError, load_catalog
+
+
+def test_all_44_kreise_of_baden_wuerttemberg_with_nuts3_and_regierungsbezirk(catalog):
+    kreise = catalog.kreise()
+    assert len(kreise) == 44
+    assert all(k.code.startswith("08") and k.nuts.startswith("DE1") and len(k.nuts) == 5 for k in kreise)
+    assert len({k.nuts for k in kreise}) == 44
+    assert {k.parent for k in kreise} == {"081", "082", "083", "084"}
+    assert catalog.regions["08121"].nuts == "DE117" and catalog.regions["08128"].nuts == "DE11B"
+
+
+def test_partner_regions(catalog):
+    assert catalog.regions["heilbronn-franken"].members == ("08121", "08125", "08126", "08127", "08128")
+    assert catalog.regions["aa-heilbronn"].members == ("08121", "08125")
+    assert catalog.regions["aa-schwaebisch-hall-tauberbischofsheim"].members == ("08126", "08127", "08128", "08225")
+
+
+def test_the_12_regionalverbaende_partition_the_state(catalog):
+    verbaende = [r for r in catalog.regions.values() if r.level == "regionalverband"]
+    assert len(verbaende) == 12
+    members = [m for r in verbaende for m in r.members]
+    assert sorted(members) == sorted(k.code for k in catalog.kreise())
+
+
+def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):
+    for ind in catalog.indicators.values():
+        assert ind.label_de and ind.label_en and ind.unit and ind.definition
+        assert ind.table in catalog.tables
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("regions.yaml", 'members: ["08121", "08125"]}', 'members: ["08121", "08999"]}', "aa-heilbronn"),
+        ("indicators.yaml", "topic: demography\n    table: \"12411-01-01-4\"\n    content: BEVSTD\n    source_unit: Anzahl\n    filters: {GES: \"\"}",
+         "topic: weather\n    table: \"12411-01-01-4\"\n    content: BEVSTD\n    source_unit: Anzahl\n    filters: {GES: \"\"}", "'population'"),
+        ("indicators.yaml", "  - id: population_female", "  - id: population", "duplicate id 'population'"),
+        ("sources.yaml", "    licence: dl-de/by-2-0\n", "", "missing keys ['licence']"),
+    ],
+)
+def test_a_broken_catalog_names_the_file_and_entry(tmp_path: Path, file, old, new, message):
+    for f in CATALOG_DIR.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    text = (tmp_path / file).read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog(tmp_path)
+    assert file in str(err.value) and message in str(err.value)

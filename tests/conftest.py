@@ -1,0 +1,35 @@
+"""Shared fixtures. Prefect gets its own home and no telemetry; nothing may call out to the network."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="lm-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PREFECT_API_URL"] = ""
+os.environ.pop("REGIO_USERNAME", None)
+os.environ.pop("REGIO_PASSWORD", None)
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from catalog import Catalog, default_catalog  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect API for flow tests (one per session: starting it takes seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
