@@ -1,0 +1,1 @@
+"""Great Expectations suites that every batch passes before it is loaded."""
