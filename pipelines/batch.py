@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from catalog import Catalog, SourceTable
-from sources.contract import RawPayload
+from sources.contract import RawPayload, TableRequest
 from sources.errors import SourceError
 from sources.genesis import parse_tablefile
 from warehouse.load import LoadCounts, last_loaded_sha, load_batch, new_batch_id, record_outcome, store_payload
@@ -37,9 +37,10 @@ class BatchResult:
 
 
 def process_payload(
-    con: duckdb.DuckDBPyConnection, payload: RawPayload, table: SourceTable, catalog: Catalog, data_dir: Path, run_id: str
+    con: duckdb.DuckDBPyConnection, payload: RawPayload, request: TableRequest, catalog: Catalog, data_dir: Path, run_id: str
 ) -> BatchResult:
     """Skip an unchanged payload; otherwise parse it and load it whole. Records the outcome in ops."""
+    table = catalog.tables[request.table_id]
     src = catalog.sources[table.source]
     if last_loaded_sha(con, payload) == payload.sha256:
         result = BatchResult(src.id, table.id, "unchanged", message="same data as the last load, not parsed")

@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import yaml
 
 from catalog import default_catalog
 from pipelines.batch import RunHadFailures
-from pipelines.settings import SAMPLE_DIR, Settings
+from pipelines.settings import SAMPLE_DIR, Settings, read_requests, write_requests
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -36,7 +35,8 @@ def _print_summary(summary: dict) -> None:
               f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] != "failed" else ""))
     for message in summary["failed"]:
         print(f"  FAILED: {message}")
-    print(f"\nQuery it read-only:  duckdb -readonly {summary['warehouse']} \"select * from marts.observations_latest where region_code = '08125'\"")
+    print(f"\nOpen it read-only (Python):  duckdb.connect({summary['warehouse']!r}, read_only=True)"
+          "\n  then e.g.  select * from marts.observations_latest where region_code = '08125'")
 
 
 def _run_flow(flow_fn, **params) -> int:  # noqa: ANN001
@@ -89,26 +89,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     """Fetch live and save every answer (credentials stripped) so that replay can serve it."""
-    catalog = default_catalog()
-    out = Path(args.out)
-    settings = Settings.from_env(args.data_dir, "record", out)
     from pipelines.flows import plan
     from pipelines.providers import client_for
 
+    catalog = default_catalog()
+    out = Path(args.out)
+    settings = Settings.from_env(args.data_dir, "record", out)
     source = catalog.sources[args.source]
     client = client_for(source, settings)
-    recorded = []
-    for _, table, span in plan(catalog, settings, [source.id], args.tables, args.years):
-        for payload in client.fetch(table, *span):
-            print(f"recorded {source.id} {table.id} {span[0]}-{span[1]}: {len(payload.body)} bytes, sha256 {payload.sha256[:12]}")
-        recorded.append((table.id, span))
-    requests = out / "requests.yaml"
-    doc = yaml.safe_load(requests.read_text(encoding="utf-8")) if requests.exists() else {}
-    doc = doc or {}
-    for table_id, span in recorded:
-        doc.setdefault(source.id, {})[table_id] = list(span)
-    requests.write_text(f"# Requests the recordings answer (written by `labour-monitor record`, {datetime.now(UTC):%Y-%m-%d}).\n"
-                        + yaml.safe_dump(doc, sort_keys=True), encoding="utf-8")
+    requests = plan(catalog, settings, [source.id], args.tables, args.years)
+    for request in requests:
+        for payload in client.fetch(catalog.tables[request.table_id], request.first_year, request.last_year, request.region_params):
+            print(f"recorded {request.describe()}: {len(payload.body)} bytes, data sha256 {payload.sha256[:12]}")
+    known = [r for r in read_requests(out / "requests.yaml") if r not in requests]
+    write_requests(out / "requests.yaml", known + requests,
+                   f"Requests the recordings answer (last written by `labour-monitor record`, {datetime.now(UTC):%Y-%m-%d}).")
     return 0
 
 

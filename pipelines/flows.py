@@ -17,11 +17,11 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from catalog import Catalog, SourceTable, default_catalog
+from catalog import Catalog, default_catalog
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.providers import client_for
-from pipelines.settings import Settings, sample_requests
-from sources.contract import RawPayload
+from pipelines.settings import Settings, read_requests
+from sources.contract import RawPayload, TableRequest
 from sources.errors import SourceError
 from warehouse.marts import build_marts
 from warehouse.publish import Paths, build_session
@@ -34,17 +34,18 @@ def _transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's retry_
 
 
 @task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, cache_policy=NO_CACHE)
-def fetch(source_id: str, table: SourceTable, years: tuple[int, int], settings: Settings) -> list[RawPayload]:
+def fetch(request: TableRequest, settings: Settings) -> list[RawPayload]:
     """Download one table (split by years if the provider asks). Transient errors are retried."""
     catalog = default_catalog()
-    client = client_for(catalog.sources[source_id], settings)
-    get_run_logger().info("fetching %s %s, years %d-%d (%s)", source_id, table.id, *years, settings.mode)
-    return list(client.fetch(table, *years))
+    client = client_for(catalog.sources[request.source_id], settings)
+    get_run_logger().info("fetching %s (%s)", request.describe(), settings.mode)
+    table = catalog.tables[request.table_id]
+    return list(client.fetch(table, request.first_year, request.last_year, request.region_params))
 
 
 @task(cache_policy=NO_CACHE)
-def parse_and_load(con: duckdb.DuckDBPyConnection, payload: RawPayload, table: SourceTable, settings: Settings, run_id: str) -> BatchResult:
-    result = process_payload(con, payload, table, default_catalog(), settings.data_dir, run_id)
+def parse_and_load(con: duckdb.DuckDBPyConnection, payload: RawPayload, request: TableRequest, settings: Settings, run_id: str) -> BatchResult:
+    result = process_payload(con, payload, request, default_catalog(), settings.data_dir, run_id)
     get_run_logger().info(
         "%s %s: %s (new %d, revised %d, unchanged %d)",
         result.source_id, result.table_id, result.outcome, result.rows_new, result.rows_revised, result.rows_unchanged,
@@ -58,29 +59,25 @@ def marts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[str] | None,
-         years: tuple[int, int] | None) -> list[tuple[str, SourceTable, tuple[int, int]]]:
-    """Which tables to request for which years. Offline, the sample's requests.yaml says what exists."""
-    recorded = sample_requests(settings.recordings_dir) if settings.mode == "replay" else {}
-    this_year = datetime.now(UTC).year
-    out = []
-    for source_id in sources:
-        for table in catalog.tables_for(source_id):
-            if tables and table.id not in tables:
-                continue
-            if years:
-                span = years
-            elif settings.mode == "replay":
-                if table.id not in recorded.get(source_id, {}):
-                    continue  # not in the offline sample
-                span = recorded[source_id][table.id]
-            else:
-                span = (table.start_year, this_year)
-            out.append((source_id, table, span))
-    unknown = set(tables or ()) - {t.id for _, t, _ in out} - set(catalog.tables)
+         years: tuple[int, int] | None) -> list[TableRequest]:
+    """Which requests to send. Live: every table of the sources from its first year to this year (or
+    the years asked for). Offline: the recorded requests (requests.yaml beside the recordings) inside
+    the years asked for; a table with none is requested anyway, and replay then names what is missing."""
+    unknown = set(tables or ()) - set(catalog.tables)
     if unknown:
-        raise ValueError(f"unknown tables {sorted(unknown)} for sources {sources}")
+        raise ValueError(f"unknown tables {sorted(unknown)}; declared: {sorted(catalog.tables)}")
+    wanted = [t for s in sources for t in catalog.tables_for(s) if not tables or t.id in tables]
+    this_year = datetime.now(UTC).year
+    recorded = read_requests(settings.recordings_dir / "requests.yaml") if settings.mode == "replay" else []
+    out: list[TableRequest] = []
+    for t in wanted:
+        span = years or (t.start_year, this_year)
+        replayable = [r for r in recorded if (r.source_id, r.table_id) == (t.source, t.id)
+                      and (not years or (years[0] <= r.first_year and r.last_year <= years[1]))]
+        if settings.mode == "replay" and not years and not replayable:
+            continue  # not in the offline sample
+        out += replayable or [TableRequest(t.source, t.id, *span)]
     return out
-
 
 def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
                years: tuple[int, int] | None = None) -> dict:
@@ -92,11 +89,12 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
     results: list[BatchResult] = []
     with build_session(paths) as con:
         write_catalog(con, catalog)
-        for source_id, table, span in plan(catalog, settings, sources, tables, years):
+        for request in plan(catalog, settings, sources, tables, years):
+            table = catalog.tables[request.table_id]
             try:
-                for payload in fetch(source_id, table, span, settings):
-                    results.append(parse_and_load(con, payload, table, settings, run_id))
-            except Exception as exc:  # one table's failure must not stop the others
+                for payload in fetch(request, settings):
+                    results.append(parse_and_load(con, payload, request, settings, run_id))
+            except Exception as exc:  # one request's failure must not stop the others
                 results.append(record_failure(con, run_id, table, exc))
         built = marts(con)
         summary = summarise(results) | {

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from sources.contract import TableRequest
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO_ROOT / "sample"
 MODES = ("replay", "live", "record")
@@ -32,10 +34,25 @@ class Settings:
         )
 
 
-def sample_requests(recordings_dir: Path) -> dict[str, dict[str, tuple[int, int]]]:
-    """The requests the recordings answer (`requests.yaml` beside them): source -> table -> (first, last year)."""
-    path = recordings_dir / "requests.yaml"
+REGION_PARAMS = ("regionalvariable", "regionalkey")
+
+
+def read_requests(path: Path) -> list[TableRequest]:
+    """The requests recordings answer (`requests.yaml` beside them)."""
     if not path.exists():
-        return {}
+        return []
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {src: {t: (int(y[0]), int(y[1])) for t, y in tables.items()} for src, tables in doc.items()}
+    return [
+        TableRequest(src, str(r["table"]), int(r["years"][0]), int(r["years"][1]),
+                     tuple((k, str(r[k])) for k in REGION_PARAMS if r.get(k)))
+        for src, requests in doc.items()
+        for r in requests
+    ]
+
+
+def write_requests(path: Path, requests: list[TableRequest], comment: str) -> None:
+    doc: dict[str, list[dict]] = {}
+    for r in requests:
+        doc.setdefault(r.source_id, []).append({"table": r.table_id, "years": [r.first_year, r.last_year]} | r.region_params)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {comment}\n" + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")

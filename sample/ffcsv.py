@@ -51,7 +51,9 @@ LAYOUTS = {
 
 
 def regional_variable(code: str) -> str:
-    return {2: "DLAND", 3: "REGBEZ"}.get(len(code), "DINSG" if code == "DG" else "KREISE")
+    if code == "DG":
+        return "DINSG"
+    return {2: "DLAND", 3: "REGBEZ"}.get(len(code), "KREISE")
 
 
 def header(n_variables: int, quality: bool) -> list[str]:

@@ -15,20 +15,32 @@ import shutil
 from pathlib import Path
 
 import httpx
-import yaml
-
 from catalog import default_catalog
-from sample.ffcsv import LAYOUTS, flat_file, zipped
+from pipelines.settings import write_requests
+from sample.ffcsv import LAYOUTS, flat_file, regional_variable, zipped
 from sources.client import RetryPolicy
+from sources.contract import TableRequest
 from sources.genesis import GenesisClient
 from sources.recording import RecordingTransport
 
 HERE = Path(__file__).parent
 SOURCE = "regionalstatistik"
-# Table -> (first year, last year, member-name stamp, metadata: time range and `Updated` stamp as served in 2026-03).
-REQUESTS = {
-    "12411-01-01-4": (2023, 2024, "1773175772751", ("31.12.1995", "31.12.2024"), "31.03.2025 11:18:07h"),
-    "13111-01-03-4": (2023, 2023, "1773174923332", ("30.06.2008", "30.06.2025"), "08.09.2025 09:08:56h"),
+HF = "08121,08125,08126,08127,08128"
+KREISE, DLAND, REGBEZ, DINSG = (("regionalvariable", v) for v in ("KREISE", "DLAND", "REGBEZ", "DINSG"))
+# The requests of the sample, each answered with the figures it selects (see sample/README.md).
+REQUESTS = [
+    TableRequest(SOURCE, "12411-01-01-4", 2024, 2024),
+    TableRequest(SOURCE, "12411-01-01-4", 2023, 2023, (KREISE, ("regionalkey", HF))),
+    TableRequest(SOURCE, "12411-01-01-4", 2023, 2023, (DLAND, ("regionalkey", "08"))),
+    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (KREISE, ("regionalkey", HF))),
+    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (REGBEZ, ("regionalkey", "081"))),
+    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (DLAND, ("regionalkey", "08"))),
+    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (DINSG,)),
+]
+# Per table: member-name stamp, and the metadata as served in 2026-03 (time range, `Updated` stamp).
+TABLES = {
+    "12411-01-01-4": ("1773175772751", ("31.12.1995", "31.12.2024"), "31.03.2025 11:18:07h"),
+    "13111-01-03-4": ("1773174923332", ("30.06.2008", "30.06.2025"), "08.09.2025 09:08:56h"),
 }
 COPYRIGHT = (
     "© Statistische Ämter des Bundes und der Länder, Deutschland, 2026.\nDieses Werk ist lizenziert unter der "
@@ -39,6 +51,19 @@ COPYRIGHT = (
 def figures(path: Path = HERE / "figures.csv", current: bool = True) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as fh:
         return [r for r in csv.DictReader(fh) if (r["current"] == "true") == current]
+
+
+def selects(request: TableRequest, row: dict[str, str]) -> bool:
+    """Whether the provider would answer `request` with this figure (table, years, regional selection)."""
+    params = request.region_params
+    code = row["region_code"]
+    keys = params.get("regionalkey", "").split(",") if params.get("regionalkey") else None
+    return (
+        row["table"] == request.table_id
+        and request.first_year <= int(row["period"][:4]) <= request.last_year
+        and ("regionalvariable" not in params or regional_variable(code) == params["regionalvariable"])
+        and (keys is None or code in keys)
+    )
 
 
 def flat_rows(rows: list[dict[str, str]]) -> list[tuple[str, str, str, tuple[str, ...], str, str]]:
@@ -63,38 +88,32 @@ def metadata_body(table: str, time_range: tuple[str, str], updated: str) -> byte
 def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = None) -> None:
     """Write recordings for REQUESTS from `rows` (default: the current figures of figures.csv)."""
     catalog = default_catalog()
+    rows = figures() if rows is None else rows
     folder = out / SOURCE
     shutil.rmtree(folder, ignore_errors=True)
-    by_table: dict[str, list[dict[str, str]]] = {}
-    for r in figures() if rows is None else rows:
-        by_table.setdefault(r["table"], []).append(r)
 
-    bodies: dict[tuple[str, str], httpx.Response] = {}
-    for table, (_, _, stamp, time_range, updated) in REQUESTS.items():
-        data = flat_file(LAYOUTS[table], flat_rows(by_table.get(table, [])))
+    def serve(request: httpx.Request) -> httpx.Response:
+        form = dict(httpx.QueryParams(request.content.decode()))
+        table = form["name"]
+        stamp, time_range, updated = TABLES[table]
+        if request.url.path.endswith("metadata/table"):
+            return httpx.Response(200, content=metadata_body(table, time_range, updated), headers={"content-type": "application/json"})
+        wanted = TableRequest(SOURCE, table, int(form["startyear"]), int(form["endyear"]),
+                              tuple((k, form[k]) for k in ("regionalvariable", "regionalkey") if k in form))
+        data = flat_file(LAYOUTS[table], flat_rows([r for r in rows if selects(wanted, r)]))
         name = f"{table}_{stamp}_de_flat"
-        bodies[("data/tablefile", table)] = httpx.Response(
+        return httpx.Response(
             200, content=zipped(f"{name}.csv", data),
             headers={"content-type": "application/zip", "content-disposition": f"attachment; filename={name}.zip",
                      "cache-control": "max-age=172800"},
         )
-        bodies[("metadata/table", table)] = httpx.Response(
-            200, content=metadata_body(table, time_range, updated), headers={"content-type": "application/json"}
-        )
-
-    def serve(request: httpx.Request) -> httpx.Response:
-        method = "/".join(request.url.path.split("/")[-2:])
-        name = dict(httpx.QueryParams(request.content.decode())).get("name")
-        return bodies[(method, name)]
 
     http = httpx.Client(transport=RecordingTransport(httpx.MockTransport(serve), folder))
     client = GenesisClient(catalog.sources[SOURCE], http, policy=RetryPolicy(attempts=1, min_interval=0))
-    for table, (first, last, *_) in REQUESTS.items():
-        list(client.fetch(catalog.tables[table], first, last))
-    requests = {SOURCE: {t: [first, last] for t, (first, last, *_) in REQUESTS.items()}}
-    (out / "requests.yaml").write_text(
-        "# Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).\n"
-        + yaml.safe_dump(requests, sort_keys=True), encoding="utf-8")
+    for r in REQUESTS:
+        list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
+    write_requests(out / "requests.yaml", REQUESTS,
+                   "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,25 @@ OBSERVATION_SCHEMA = pa.schema(
 
 
 @dataclass(frozen=True)
+class TableRequest:
+    """One request of a provider table: years and an optional regional selection (provider parameters)."""
+
+    source_id: str
+    table_id: str
+    first_year: int
+    last_year: int
+    regions: tuple[tuple[str, str], ...] = ()  # e.g. (("regionalvariable", "KREISE"), ("regionalkey", "08121,08125"))
+
+    @property
+    def region_params(self) -> dict[str, str]:
+        return dict(self.regions)
+
+    def describe(self) -> str:
+        sel = " ".join(f"{k}={v}" for k, v in self.regions)
+        return f"{self.source_id} {self.table_id} {self.first_year}-{self.last_year}" + (f" ({sel})" if sel else "")
+
+
+@dataclass(frozen=True)
 class RawPayload:
     """One provider answer for one table and request, kept exactly as served."""
 

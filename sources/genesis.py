@@ -123,6 +123,8 @@ class GenesisClient:
             raise FormatError(
                 self.source.id, table, f"HTTP {response.status_code}: neither a zip nor JSON ({body[:60]!r}…)"
             ) from exc
+        if not isinstance(doc, dict):  # e.g. a bare list or string: no envelope to read a code from
+            raise FormatError(self.source.id, table, f"JSON answer without a status code: {str(doc)[:120]}")
         status = doc.get("Status") if isinstance(doc.get("Status"), dict) else doc
         code, text = status.get("Code"), str(status.get("Content", ""))
         if not isinstance(code, int):
@@ -173,8 +175,8 @@ class GenesisClient:
         response = self._post("metadata/table", {"name": table, "area": "all", "language": self.language}, table)
         return self._envelope(response, table).get("Object") or {}
 
-    def _tablefile_form(self, table: str, startyear: int, endyear: int, job: bool) -> dict[str, str]:
-        return {
+    def _tablefile_form(self, table: str, startyear: int, endyear: int, job: bool, regions: dict[str, str]) -> dict[str, str]:
+        return regions | {
             "name": table,
             "area": "all",
             "compress": "false",
@@ -201,23 +203,33 @@ class GenesisClient:
             provider_updated=updated,
         )
 
-    def fetch(self, table: SourceTable, startyear: int, endyear: int) -> Iterator[RawPayload]:
-        """Yield the table for the years, split into smaller year ranges while the provider says code 98."""
-        updated = self.metadata(table.id).get("Updated")
-        yield from self._fetch_range(table.id, startyear, endyear, updated)
+    def fetch(
+        self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
+    ) -> Iterator[RawPayload]:
+        """Yield the table for the years, split into smaller year ranges while the provider says code 98.
 
-    def _fetch_range(self, table: str, start: int, end: int, updated: str | None) -> Iterator[RawPayload]:
-        form = self._tablefile_form(table, start, end, job=False)
+        `regions`: a regional selection, GENESIS `regionalvariable` (KREISE, DLAND, …) and `regionalkey`
+        (AGS list, `*` wildcard); none = every region of the table.
+        """
+        regions = {k: v for k, v in (regions or {}).items() if v}
+        unknown = set(regions) - {"regionalvariable", "regionalkey"}
+        if unknown:
+            raise ValueError(f"source {self.source.id}, table {table.id}: unknown regional selection {sorted(unknown)}")
+        updated = self.metadata(table.id).get("Updated")
+        yield from self._fetch_range(table.id, startyear, endyear, updated, regions)
+
+    def _fetch_range(self, table: str, start: int, end: int, updated: str | None, regions: dict[str, str]) -> Iterator[RawPayload]:
+        form = self._tablefile_form(table, start, end, job=False, regions=regions)
         try:
             yield self._payload(table, form, self._post("data/tablefile", form, table), updated)
         except TooLarge:
             if start < end:
                 mid = (start + end) // 2
                 log.info("source %s, table %s: %d-%d too large, splitting", self.source.id, table, start, end)
-                yield from self._fetch_range(table, start, mid, updated)
-                yield from self._fetch_range(table, mid + 1, end, updated)
+                yield from self._fetch_range(table, start, mid, updated, regions)
+                yield from self._fetch_range(table, mid + 1, end, updated, regions)
             elif self.credentials and not self.credentials.is_token:
-                yield self._job(table, start, end, updated)
+                yield self._job(table, start, end, updated, regions)
             else:
                 raise TooLarge(
                     self.source.id,
@@ -225,9 +237,10 @@ class GenesisClient:
                     f"year {start} alone exceeds the download limit; the job flow needs a user name and password (a token cannot start jobs)",
                 ) from None
 
-    def _job(self, table: str, start: int, end: int, updated: str | None) -> RawPayload:
+    def _job(self, table: str, start: int, end: int, updated: str | None, regions: dict[str, str]) -> RawPayload:
         """The background-job flow: tablefile job=true (code 99), poll catalogue/results, then data/resultfile."""
-        doc = self._envelope(self._post("data/tablefile", self._tablefile_form(table, start, end, job=True), table), table)
+        form = self._tablefile_form(table, start, end, job=True, regions=regions)
+        doc = self._envelope(self._post("data/tablefile", form, table), table)
         match = _RESULT_NAME.search(doc["Status"]["Content"])
         if doc["Status"]["Code"] != 99 or not match:
             raise ProviderError(self.source.id, table, f"job not created: {doc['Status']}")

@@ -49,7 +49,7 @@ def apply_markers(
 
     marker = pc.if_else(is_marker, values, pa.scalar(None, pa.string()))
     status = _lookup(marker, suppressing)
-    bad_flags = pa.array([False] * len(values))
+    bad_flags = pa.array([False] * len(values), pa.bool_())
     if flags is not None:
         flags = pc.utf8_trim_whitespace(flags)
         has_flag = pc.not_equal(flags, "")

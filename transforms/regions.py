@@ -22,7 +22,7 @@ def classify(codes: pa.Array, catalog: Catalog) -> tuple[pa.Array, pa.Array]:
     known = pc.is_in(codes, value_set=pa.array(list(catalog.regions), pa.string()))
     berlin = pc.match_substring_regex(codes, BERLIN_DISTRICT)
     ags_like = pc.match_substring_regex(codes, AGS_LIKE)
-    in_scope = pa.array([False] * len(codes))
+    in_scope = pa.array([False] * len(codes), pa.bool_())
     for prefix in catalog.region_scope():
         in_scope = pc.or_(in_scope, pc.starts_with(codes, prefix))
     none = pa.scalar(None, pa.string())

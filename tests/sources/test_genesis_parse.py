@@ -1,0 +1,372 @@
+"""parse_tablefile: GENESIS ffcsv flat files into observations of the catalog's indicators.
+
+Every figure comes from sample/figures.csv (published figures). Where a test needs a bad or marked value, it
+takes a real row and edits it; the comment at the edit says so. Row numbers in errors are file lines
+(the header is line 1, so rows[i] is line i + 2).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sample.ffcsv import LAYOUTS, flat_file, header
+from sample.make_recordings import figures, flat_rows
+from sources.contract import OBSERVATION_SCHEMA
+from sources.errors import FormatError
+from sources.genesis import parse_tablefile
+from tests.genesis_bodies import population_rows
+
+POP = "12411-01-01-4"
+SVB = "13111-01-03-4"
+BATCH = "batch-test-1"
+
+
+@pytest.fixture
+def pop_table(catalog):
+    return catalog.tables[POP]
+
+
+@pytest.fixture
+def svb_table(catalog):
+    return catalog.tables[SVB]
+
+
+def svb_rows() -> list[tuple]:
+    return flat_rows([r for r in figures() if r["table"] == SVB])
+
+
+def pop_file(rows: list[tuple] | None = None, quality: bool = True) -> bytes:
+    return flat_file(LAYOUTS[POP], population_rows() if rows is None else rows, quality=quality)
+
+
+def find(rows: list[tuple], period: str, region: str, attrs: tuple[str, ...] = ("",)) -> int:
+    (i,) = [i for i, r in enumerate(rows) if r[0] == period and r[1] == region and r[3] == attrs]
+    return i
+
+
+def edited(rows: list[tuple], i: int, *, value: str | None = None, flag: str | None = None, region: str | None = None) -> list[tuple]:
+    time, reg, label, attrs, v, q = rows[i]
+    out = list(rows)
+    out[i] = (time, region if region is not None else reg, label, attrs, value if value is not None else v, flag if flag is not None else q)
+    return out
+
+
+def observations(result) -> dict[tuple[str, str, str], dict]:
+    return {(o["indicator_id"], o["region_code"], o["period"]): o for o in result.observations.to_pylist()}
+
+
+def parse(data: bytes, table, catalog):
+    return parse_tablefile(data, table, catalog, BATCH)
+
+
+# --------------------------------------------------------------------------------------------
+# Real figures
+# --------------------------------------------------------------------------------------------
+
+
+def test_sample_rows_give_the_published_numbers(pop_table, catalog):
+    result = parse(pop_file(), pop_table, catalog)
+    obs = observations(result)
+
+    assert obs[("population", "08125", "2024-12-31")]["value"] == 353877
+    assert obs[("population", "08121", "2024-12-31")]["value"] == 131986
+    assert obs[("population", "08121", "2023-12-31")]["value"] == 131653
+    assert obs[("population", "08", "2023-12-31")]["value"] == 11230740
+    o = obs[("population", "08125", "2024-12-31")]
+    assert o["unit"] == "persons" and o["freq"] == "A" and o["status"] is None and o["marker"] is None
+    assert o["source_id"] == "regionalstatistik" and o["table_id"] == POP and o["batch_id"] == BATCH
+    assert result.observations.schema == OBSERVATION_SCHEMA
+    assert result.rows_read == len(population_rows())
+
+
+def test_source_row_is_the_file_line(pop_table, catalog):
+    rows = population_rows()
+    result = parse(pop_file(rows), pop_table, catalog)
+    o = observations(result)[("population", "08125", "2024-12-31")]
+    assert o["source_row"] == find(rows, "2024-12-31", "08125") + 2
+
+
+def test_totals_are_empty_attribute_codes(pop_table, catalog):
+    obs = observations(parse(pop_file(), pop_table, catalog))
+    assert obs[("population", "08125", "2024-12-31")]["value"] == 353877
+    assert obs[("population_male", "08125", "2024-12-31")]["value"] == 177112
+    assert obs[("population_female", "08125", "2024-12-31")]["value"] == 176765
+    # the sample's 2023 release has totals only: no sex breakdown is invented for it
+    assert ("population_female", "08125", "2023-12-31") not in obs
+
+
+def test_utf8_bom_is_handled_and_optional(pop_table, catalog):
+    with_bom = pop_file()
+    assert with_bom.startswith(b"\xef\xbb\xbf")
+    a = parse(with_bom, pop_table, catalog)
+    b = parse(with_bom[3:], pop_table, catalog)
+    assert a.observations.equals(b.observations)
+    assert observations(b)[("population", "08125", "2024-12-31")]["value"] == 353877
+
+
+def test_crlf_line_endings_parse_the_same(pop_table, catalog):
+    lf = pop_file()
+    a = parse(lf, pop_table, catalog)
+    b = parse(lf.replace(b"\n", b"\r\n"), pop_table, catalog)
+    assert a.observations.equals(b.observations)
+
+
+def test_decimal_comma(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08125")
+    # the real 353877 written with a decimal comma, as language=de files write decimals
+    obs = observations(parse(pop_file(edited(rows, i, value="353877,0")), pop_table, catalog))
+    assert obs[("population", "08125", "2024-12-31")]["value"] == 353877.0
+    # and the real 131986 written in thousands with three decimals: "131,986"
+    j = find(rows, "2024-12-31", "08121")
+    obs = observations(parse(pop_file(edited(rows, j, value="131,986")), pop_table, catalog))
+    assert obs[("population", "08121", "2024-12-31")]["value"] == pytest.approx(131.986)
+
+
+def test_a_negative_number_is_a_number_not_the_dash_marker(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08125")
+    # the real 353877 with a minus sign (as a change column would carry it)
+    obs = observations(parse(pop_file(edited(rows, i, value="-353877")), pop_table, catalog))
+    o = obs[("population", "08125", "2024-12-31")]
+    assert o["value"] == -353877 and o["status"] is None and o["marker"] is None
+
+
+def test_quality_off_files_without_value_q_parse(pop_table, catalog):
+    data = pop_file(quality=False)
+    assert b"value_q" not in data.splitlines()[0]
+    result = parse(data, pop_table, catalog)
+    obs = observations(result)
+    assert obs[("population", "08125", "2024-12-31")]["value"] == 353877
+    assert obs[("population", "08121", "2023-12-31")]["value"] == 131653
+    assert all(o["status"] is None for o in obs.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Markers and quality flags
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("marker", "status"),
+    [("-", "nil"), (".", "secret"), ("...", "later"), ("/", "unreliable"), ("x", "not_applicable")],
+)
+@pytest.mark.parametrize("quality", [True, False], ids=["quality-on", "quality-off"])
+def test_value_markers_become_null_with_status_never_zero(pop_table, catalog, marker, status, quality):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08126")
+    # the real 08126 row with its value replaced by the marker
+    obs = observations(parse(pop_file(edited(rows, i, value=marker), quality=quality), pop_table, catalog))
+    o = obs[("population", "08126", "2024-12-31")]
+    assert o["value"] is None
+    assert o["status"] == status
+    assert o["marker"] == marker
+    # the neighbours keep their published values
+    assert obs[("population", "08125", "2024-12-31")]["value"] == 353877
+
+
+@pytest.mark.parametrize(
+    ("flag", "status"),
+    [("e", "final"), ("p", "provisional"), ("r", "revised"), ("s", "estimated"), ("()", "limited_reliability")],
+)
+def test_quality_flags_keep_the_value_and_set_the_status(pop_table, catalog, flag, status):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08125")
+    # the real 08125 row with the flag set in value_q
+    obs = observations(parse(pop_file(edited(rows, i, flag=flag)), pop_table, catalog))
+    o = obs[("population", "08125", "2024-12-31")]
+    assert o["value"] == 353877
+    assert o["status"] == status
+    assert o["marker"] == flag
+
+
+@pytest.mark.parametrize("bad", ["–", "k.A.", "353877a", "353 877", ""], ids=["en-dash", "text", "suffix", "space", "empty"])
+def test_unknown_marker_or_text_in_value_is_a_format_error_naming_the_row(pop_table, catalog, bad):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08127")
+    # the real 08127 row with its value replaced by something that is neither a number nor a marker
+    with pytest.raises(FormatError) as err:
+        parse(pop_file(edited(rows, i, value=bad)), pop_table, catalog)
+    assert err.value.row == i + 2
+    assert f"row {i + 2}" in str(err.value)
+    assert "neither a number nor a known marker" in str(err.value)
+
+
+def test_unknown_quality_flag_is_a_format_error_naming_the_row(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08128")
+    # the real 08128 row with a value_q the legend does not know
+    with pytest.raises(FormatError, match="unknown quality flag 'z'") as err:
+        parse(pop_file(edited(rows, i, flag="z")), pop_table, catalog)
+    assert err.value.row == i + 2
+
+
+# --------------------------------------------------------------------------------------------
+# Regions
+# --------------------------------------------------------------------------------------------
+
+
+def test_mixed_regional_variables_in_one_file_are_all_kept(svb_table, catalog):
+    rows = svb_rows()
+    # sample.ffcsv.regional_variable() codes "DG" as DLAND (it goes by code length); the API writes DINSG.
+    data = flat_file(LAYOUTS[SVB], rows).replace(
+        ";DLAND;Bundesländer;DG;".encode(), ";DINSG;Deutschland insgesamt;DG;".encode()
+    )
+    text = data.decode("utf-8-sig")
+    for variable in ("DINSG", "DLAND", "REGBEZ", "KREISE"):
+        assert f";{variable};" in text
+
+    result = parse(data, svb_table, catalog)
+    obs = observations(result)
+    assert obs[("employees_svb_workplace", "DG", "2023-06-30")]["value"] == 34709056
+    assert obs[("employees_svb_workplace", "08", "2023-06-30")]["value"] == 4909317
+    assert obs[("employees_svb_workplace", "081", "2023-06-30")]["value"] == 1935522
+    assert obs[("employees_svb_workplace", "08121", "2023-06-30")]["value"] == 75590
+    assert obs[("employees_svb_workplace_female", "081", "2023-06-30")]["value"] == 845663
+    assert obs[("employees_svb_workplace_foreign", "08", "2023-06-30")]["value"] == 936110
+    assert obs[("employees_svb_workplace_foreign", "08128", "2023-06-30")]["value"] == 7018
+    assert {k[1] for k in obs} == {"DG", "08", "081", "08121", "08125", "08126", "08127", "08128"}
+    # male totals and foreign-by-sex rows have no indicator in the catalog: left out and counted
+    assert result.dropped == {"not_in_catalog": 8 * 3}
+    assert result.observations.num_rows == 8 * 3
+
+
+def test_berlin_districts_and_kreise_of_other_states_are_dropped_and_counted(pop_table, catalog):
+    rows = population_rows()
+    result = parse(pop_file(rows), pop_table, catalog)
+    codes = {o["region_code"] for o in result.observations.to_pylist()}
+    for code in ("11001001", "11000", "09162", "03152"):
+        assert code not in codes
+    assert result.dropped["berlin_district"] == 3  # 11001001 total, male, female
+    assert result.dropped["out_of_scope"] == 9  # 03152 (dissolved, "-"), 09162 and 11000: three rows each
+    assert "not_yet_published" not in result.dropped  # the dissolved Kreis's "-" does not count as a slice
+
+
+def test_an_unknown_code_inside_the_state_is_a_format_error_naming_the_row(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08125")
+    # the real 08125 row moved to a code that is no Kreis of Baden-Württemberg
+    bad = edited(rows, i, region="08999")
+    with pytest.raises(FormatError, match="unknown region code") as err:
+        parse(pop_file(bad), pop_table, catalog)
+    assert err.value.row == i + 2
+    assert "08999" in str(err.value)
+
+
+# --------------------------------------------------------------------------------------------
+# Layout changes
+# --------------------------------------------------------------------------------------------
+
+LEGACY_HEADER = (
+    "Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;1_Auspraegung_Code;"
+    "1_Auspraegung_Label;2_Merkmal_Code;2_Merkmal_Label;2_Auspraegung_Code;2_Auspraegung_Label;3_Merkmal_Code;"
+    "3_Merkmal_Label;3_Auspraegung_Code;3_Auspraegung_Label;ERW032__Sozialversicherungspfl._Beschaeftigte_(Arbeitsort)__Anzahl"
+)
+# The first data line of the legacy fixture: the real 2023 Germany total (sample/figures.csv: 34709056).
+LEGACY_ROW = (
+    "13111;Sozialversicherungspflichtig Beschäftigte;STAG;Stichtag;30.06.2023;KREISE;Kreise und kreisfreie Städte;"
+    "DG;Deutschland;NAT;Nationalität;;Insgesamt;GES;Geschlecht;;Insgesamt;34709056"
+)
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"], ids=["plain", "bom"])
+def test_the_legacy_v4_layout_is_rejected(svb_table, catalog, bom):
+    data = (bom + LEGACY_HEADER + "\n" + LEGACY_ROW + "\n").encode("utf-8")
+    with pytest.raises(FormatError, match="old GENESIS-v4"):
+        parse(data, svb_table, catalog)
+
+
+def test_a_missing_column_is_a_format_error_naming_it(pop_table, catalog):
+    lines = pop_file().decode("utf-8-sig").splitlines()
+    cols = lines[0].split(";")
+    k = cols.index("value_unit")
+    without = "\n".join(";".join(c for j, c in enumerate(line.split(";")) if j != k) for line in lines) + "\n"
+    with pytest.raises(FormatError, match="value_unit"):
+        parse(without.encode("utf-8"), pop_table, catalog)
+
+
+def test_a_changed_unit_is_a_format_error(pop_table, catalog):
+    rows = population_rows()
+    data = pop_file(rows).decode("utf-8")
+    assert ";Anzahl;" in data
+    # the real file with its unit changed as if the table were now published in thousands
+    changed = data.replace(";Anzahl;", ";Tsd.;").encode("utf-8")
+    with pytest.raises(FormatError, match="unit of population") as err:
+        parse(changed, pop_table, catalog)
+    assert "Tsd." in str(err.value)
+    assert err.value.row is not None
+
+
+def test_a_changed_period_format_is_a_format_error(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08125")
+    # the real row with its date in the old dd.mm.yyyy form
+    old = list(rows)
+    old[i] = ("31.12.2024",) + rows[i][1:]
+    with pytest.raises(FormatError, match="STAG") as err:
+        parse(pop_file(old), pop_table, catalog)
+    assert err.value.row == i + 2
+
+
+def test_duplicated_rows_are_a_format_error(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08125")
+    doubled = rows + [rows[i]]  # the real 08125 row served twice
+    with pytest.raises(FormatError, match="duplicate") as err:
+        parse(pop_file(doubled), pop_table, catalog)
+    assert "08125" in str(err.value)
+    assert err.value.row == len(doubled) + 1  # the later of the two lines
+
+
+@pytest.mark.parametrize("quality", [True, False], ids=["quality-on", "quality-off"])
+def test_header_only_file_gives_no_observations(pop_table, catalog, quality):
+    data = ("\ufeff" + ";".join(header(len(LAYOUTS[POP].variables), quality)) + "\n").encode("utf-8")
+    result = parse(data, pop_table, catalog)
+    assert result.observations.num_rows == 0 and result.rows_read == 0
+    assert result.observations.schema == OBSERVATION_SCHEMA
+
+
+@pytest.mark.parametrize("quality", [True, False], ids=["quality-on", "quality-off"])
+def test_a_file_with_only_out_of_scope_rows_gives_no_observations(pop_table, catalog, quality):
+    rows = [r for r in population_rows() if r[1] == "09162"]  # the real München rows only
+    result = parse(pop_file(rows, quality=quality), pop_table, catalog)
+    assert result.observations.num_rows == 0
+    assert result.dropped == {"out_of_scope": 3}
+
+
+# --------------------------------------------------------------------------------------------
+# Not yet published
+# --------------------------------------------------------------------------------------------
+
+
+def test_an_all_dash_newest_slice_at_kreis_level_is_dropped_as_not_yet_published(pop_table, catalog):
+    rows = population_rows()
+    # The real file, with every Baden-Württemberg Kreis value of the newest slice (2024-12-31) replaced by "-":
+    # what GENESIS serves for a period whose Kreis figures are not loaded yet.
+    blanked = [
+        (t, r, label, attrs, "-" if t == "2024-12-31" and r.startswith("08") and len(r) == 5 else v, q)
+        for t, r, label, attrs, v, q in rows
+    ]
+    n_blank = sum(1 for t, r, *_ in rows if t == "2024-12-31" and r.startswith("08") and len(r) == 5)
+    assert n_blank == 44 * 3
+
+    result = parse(pop_file(blanked), pop_table, catalog)
+    obs = observations(result)
+
+    assert result.dropped["not_yet_published"] == n_blank
+    assert not any(p == "2024-12-31" and len(r) == 5 for _, r, p in obs)
+    # the older period is kept, with its published values
+    assert obs[("population", "08121", "2023-12-31")]["value"] == 131653
+    assert obs[("population", "08125", "2023-12-31")]["value"] == 353609
+    assert obs[("population", "08", "2023-12-31")]["value"] == 11230740
+    assert any("not yet published" in n and "2024-12-31" in n for n in result.notes)
+
+
+def test_a_single_dash_in_the_newest_slice_is_kept_as_nil(pop_table, catalog):
+    rows = population_rows()
+    i = find(rows, "2024-12-31", "08126")
+    # the real 08126 row with its value replaced by "-": one dash is a figure ("nothing"), not an unloaded slice
+    result = parse(pop_file(edited(rows, i, value="-")), pop_table, catalog)
+    assert "not_yet_published" not in result.dropped
+    o = observations(result)[("population", "08126", "2024-12-31")]
+    assert o["value"] is None and o["status"] == "nil"
