@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -274,25 +275,31 @@ FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", 
 
 
 def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
-    text = data.decode("utf-8-sig", errors="strict") if data else ""
-    header = text.split("\n", 1)[0].rstrip("\r")
-    if header.startswith("Statistik_Code"):
+    """Read the flat file as strings (no quoting in ffcsv), leaving out the label columns nobody uses."""
+    header = data[: data.find(b"\n")] if b"\n" in data else data
+    try:
+        columns = header.decode("utf-8-sig").rstrip("\r").split(";")
+    except UnicodeDecodeError as exc:
+        raise FormatError(source, table, f"header is not UTF-8: {exc}") from exc
+    if columns[0].startswith("Statistik_Code"):
         raise FormatError(source, table, "the old GENESIS-v4 flat-file layout (German headers, one column per content); request format=ffcsv from the REST 2020 API")
-    columns = header.split(";")
     missing = [c for c in FIXED_COLUMNS if c not in columns]
     if missing:
         raise FormatError(source, table, f"changed columns: {missing} missing from the header {columns}")
     try:
         return pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=";", quote_char=False, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in columns}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                column_types={c: pa.string() for c in columns},
+                include_columns=[c for c in columns if not c.endswith("_label")],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise FormatError(source, table, f"malformed flat file (truncated or changed rows): {exc}") from exc
+        raise FormatError(source, table, f"malformed flat file (truncated, changed rows or not UTF-8): {exc}") from exc
 
 
 def _blocks(flat: pa.Table) -> list[int]:
@@ -310,6 +317,50 @@ def _fail_rows(exc: type[SourceError], source: str, table: str, mask: pa.Array, 
         raise exc(source, table, f"{what}: {values[idx[0]].as_py()!r} ({len(idx)} rows)", row=idx[0] + 2)
 
 
+_SEP = "\x1f"
+
+
+def _match_indicators(
+    flat: pa.Table, blocks: list[int], region_block: pa.Array, table: SourceTable, catalog: Catalog
+) -> tuple[pa.Array, pa.Array]:
+    """Indicator id and unit of every row (NULL: not in the catalog).
+
+    A row's shape is its content code, unit and classifying variable/attribute pairs (the regional block
+    blanked). A file has few shapes however long it is, so the catalog's filters are checked per shape and
+    the answer is mapped back to the rows: one pass over the file instead of one per indicator.
+    """
+    src, tid = table.source, table.id
+    parts = [flat.column("value_variable_code"), flat.column("value_unit"), pc.cast(region_block, pa.string())]
+    for b in blocks:
+        is_region = pc.fill_null(pc.equal(region_block, b), False)
+        parts += [flat.column(f"{b}_variable_code"), pc.if_else(is_region, "", flat.column(f"{b}_variable_attribute_code"))]
+    shape = pc.binary_join_element_wise(*parts, _SEP)
+    shape = (shape.combine_chunks() if isinstance(shape, pa.ChunkedArray) else shape).dictionary_encode()
+    shapes = [s.split(_SEP) for s in shape.dictionary.to_pylist()]
+    contents = sorted({sh[0] for sh in shapes})
+    chosen: list = [None] * len(shapes)
+    for ind in catalog.indicators_for(tid):
+        content = ind.content
+        if content is None:
+            if len(contents) != 1:
+                raise FormatError(src, tid, f"indicator {ind.id} has no content code in the catalog and the file offers {contents}")
+            content = contents[0]
+        for k, (code, unit, reg_block, *pairs) in enumerate(shapes):
+            classifications = [(pairs[2 * j], pairs[2 * j + 1]) for j, b in enumerate(blocks) if str(b) != reg_block]
+            # every classifying variable at the filtered attribute, or at its total ("")
+            if code != content or any(attr != ind.filters.get(var, "") for var, attr in classifications):
+                continue
+            rows = pc.equal(shape.indices, k)
+            if chosen[k] is not None:
+                _fail_rows(FormatError, src, tid, rows, f"row matches two indicators ({chosen[k].id} and {ind.id})", flat.column("value_variable_code"))
+            chosen[k] = ind
+            if unit != ind.source_unit:
+                _fail_rows(FormatError, src, tid, rows, f"unit of {ind.id} changed (catalog: {ind.source_unit!r})", flat.column("value_unit"))
+    indicator = pc.take(pa.array([i.id if i else None for i in chosen], pa.string()), shape.indices)
+    units = pc.take(pa.array([i.unit if i else None for i in chosen], pa.string()), shape.indices)
+    return indicator, units
+
+
 def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
     """Turn a GENESIS ffcsv flat file into observations of the catalog's indicators for `table`.
 
@@ -319,7 +370,7 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     flat = _read_flat(data, src, tid)
     n = flat.num_rows
     blocks = _blocks(flat)
-    row_no = pa.array(range(2, n + 2), pa.int64())
+    row_no = pa.array(np.arange(2, n + 2, dtype=np.int64))
 
     # The regional variable can differ between rows (DINSG/DLAND/REGBEZ/KREISE in one file).
     region = pa.nulls(n, pa.string())
@@ -331,30 +382,7 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     _fail_rows(FormatError, src, tid, pc.is_null(region), "row without a regional variable", flat.column("statistics_code"))
     region = region.combine_chunks() if isinstance(region, pa.ChunkedArray) else region
 
-    # Map rows to indicators by content code and classification filters.
-    indicator = pa.nulls(n, pa.string())
-    unit = pa.nulls(n, pa.string())
-    contents = pc.unique(flat.column("value_variable_code")).to_pylist()
-    for ind in catalog.indicators_for(tid):
-        content = ind.content
-        if content is None:
-            if len(contents) != 1:
-                raise FormatError(src, tid, f"indicator {ind.id} has no content code in the catalog and the file offers {contents}")
-            content = contents[0]
-        match = pc.equal(flat.column("value_variable_code"), content)
-        for b in blocks:  # every classifying variable at the filtered attribute, or at its total ("")
-            var, attr = flat.column(f"{b}_variable_code"), flat.column(f"{b}_variable_attribute_code")
-            expected = pa.scalar("", pa.string())
-            for v, a in ind.filters.items():
-                expected = pc.if_else(pc.equal(var, v), a, expected)
-            is_region = pc.fill_null(pc.equal(region_block, b), False)
-            match = pc.and_(match, pc.or_(is_region, pc.equal(attr, expected)))
-        clash = pc.and_(match, pc.is_valid(indicator))
-        _fail_rows(FormatError, src, tid, clash, f"row matches two indicators (one is {ind.id})", flat.column("value_variable_code"))
-        indicator = pc.if_else(match, ind.id, indicator)
-        unit = pc.if_else(match, ind.unit, unit)
-        wrong_unit = pc.and_(match, pc.not_equal(flat.column("value_unit"), ind.source_unit))
-        _fail_rows(FormatError, src, tid, wrong_unit, f"unit of {ind.id} changed (catalog: {ind.source_unit!r})", flat.column("value_unit"))
+    indicator, unit = _match_indicators(flat, blocks, region_block, table, catalog)
 
     dropped: dict[str, int] = {}
     wanted_rows = pc.is_valid(indicator)
@@ -377,7 +405,8 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
         _fail_rows(FormatError, src, tid, bad, f"period not in the {code} format", period)
 
     sel = pc.indices_nonzero(mask)
-    sub = flat.take(sel)
+    sub = flat.select([c for c in ("time", "value", "value_q") if c in flat.column_names]).take(sel)
+    del flat, time_code, period  # the wide table is the largest thing alive: free it before building rows
     flags = sub.column("value_q") if "value_q" in sub.column_names else None
     marked = apply_markers(sub.column("value").combine_chunks(), flags.combine_chunks() if flags is not None else None, catalog.statuses)
     sub_rows = pc.take(row_no, sel)
@@ -388,22 +417,28 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
         i = marked.bad_flag_rows[0]
         raise FormatError(src, tid, f"unknown quality flag {flags[i].as_py()!r}", row=sub_rows[i].as_py())
 
+    def const(value: str) -> pa.Array:
+        return pa.repeat(pa.scalar(value, pa.string()), len(sel))
+
     obs = pa.table(
         {
             "indicator_id": pc.take(indicator, sel),
             "region_code": pc.take(region, sel),
             "period": sub.column("time"),
-            "freq": pa.array([table.freq] * len(sel), pa.string()),
+            "freq": const(table.freq),
             "value": marked.value,
             "unit": pc.take(unit, sel),
             "status": marked.status,
             "marker": marked.marker,
-            "source_id": pa.array([src] * len(sel), pa.string()),
-            "table_id": pa.array([tid] * len(sel), pa.string()),
-            "batch_id": pa.array([batch_id] * len(sel), pa.string()),
+            "source_id": const(src),
+            "table_id": const(tid),
+            "batch_id": const(batch_id),
             "source_row": sub_rows,
         }
     )
+    del sub, marked
+    # Arrow's allocator keeps freed blocks; hand them back so that loading does not stack on the parse peak.
+    pa.default_memory_pool().release_unused()
     obs, notes, unpublished = drop_unpublished_newest(obs)
     dropped["not_yet_published"] = unpublished
     dup = find_duplicate_keys(obs)

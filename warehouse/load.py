@@ -93,9 +93,7 @@ def load_batch(
     batch_id = observations.column("batch_id")[0].as_py() if observations.num_rows else new_batch_id(payload.table_id)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("incoming_arrow", observations)
-        con.execute("CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM incoming_arrow")
-        con.unregister("incoming_arrow")
+        con.register("incoming", observations)  # scanned in place by the statements below, not copied
         new, revised, unchanged = con.execute(COUNT_CHANGES).fetchone()
         con.execute(CLOSE_REVISED, {"now": now})
         con.execute(OPEN_NEW_VINTAGES, {"now": now})
@@ -108,11 +106,12 @@ def load_batch(
                 observations.num_rows,
             ],
         )
-        con.execute("DROP TABLE incoming")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("incoming")
     return LoadCounts(new, revised, unchanged)
 
 
