@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from catalog import Catalog, SourceTable
 from sources.contract import RawPayload, TableRequest
-from sources.errors import SourceError
+from expectations.validate import Validator
+from sources.errors import FormatError, SourceError
 from sources.genesis import parse_tablefile
 from warehouse.load import LoadCounts, last_loaded_sha, load_batch, new_batch_id, record_outcome, store_payload
 
@@ -24,36 +27,74 @@ PARSERS = {"genesis": parse_tablefile}
 class BatchResult:
     source_id: str
     table_id: str
-    outcome: str  # loaded | unchanged | failed
+    outcome: str  # loaded | unchanged | quarantined | failed
     batch_id: str | None = None
     rows_new: int = 0
     rows_revised: int = 0
     rows_unchanged: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     message: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
 def process_payload(
-    con: duckdb.DuckDBPyConnection, payload: RawPayload, request: TableRequest, catalog: Catalog, data_dir: Path, run_id: str
+    con: duckdb.DuckDBPyConnection,
+    payload: RawPayload,
+    request: TableRequest,
+    catalog: Catalog,
+    data_dir: Path,
+    run_id: str,
+    validator: Validator,
 ) -> BatchResult:
-    """Skip an unchanged payload; otherwise parse it and load it whole. Records the outcome in ops."""
+    """Skip an unchanged payload; otherwise parse and validate it, then load it whole or quarantine it whole."""
     table = catalog.tables[request.table_id]
     src = catalog.sources[table.source]
     if last_loaded_sha(con, payload) == payload.sha256:
         result = BatchResult(src.id, table.id, "unchanged", message="same data as the last load, not parsed")
     else:
         batch_id = new_batch_id(table.id)
-        parsed = PARSERS[src.provider](payload.data, table, catalog, batch_id)
         path = store_payload(data_dir, payload)
+        try:
+            parsed = PARSERS[src.provider](payload.data, table, catalog, batch_id)
+        except FormatError as exc:
+            return quarantine(con, run_id, batch_id, payload, path, str(exc), failing_rows=[{"row": exc.row}] if exc.row else [])
+        verdict = validator.validate(parsed.observations, request)
+        if not verdict.passed:
+            return quarantine(con, run_id, batch_id, payload, path, "; ".join(verdict.critical),
+                              verdict.gx_results, verdict.failing_rows, parsed.dropped)
         counts = load_batch(con, parsed.observations, payload, path, parsed.rows_read)
+        notes = parsed.notes + [f"warning: {w}" for w in verdict.warnings]
         result = BatchResult(src.id, table.id, "loaded", batch_id, **asdict(counts), dropped=parsed.dropped,
-                             message="; ".join(parsed.notes) or None)
+                             message="; ".join(notes) or None, warnings=verdict.warnings)
     record_outcome(con, run_id, result.source_id, result.table_id, result.outcome, result.batch_id,
                    LoadCounts(result.rows_new, result.rows_revised, result.rows_unchanged), result.dropped, result.message)
     return result
+
+
+def quarantine(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    batch_id: str,
+    payload: RawPayload,
+    payload_path: str,
+    reason: str,
+    gx_results: list[dict] | None = None,
+    failing_rows: list[dict] | None = None,
+    dropped: dict[str, int] | None = None,
+) -> BatchResult:
+    """Nothing of the batch reaches core: record why, with the GX result and a sample of failing rows."""
+    log.error("quarantined %s: %s", batch_id, reason)
+    con.execute(
+        "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, ?::JSON, ?, ?::JSON, ?::JSON, ?, ?)",
+        [run_id, batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True), reason,
+         json.dumps(gx_results, default=str) if gx_results else None, json.dumps(failing_rows or [], default=str),
+         payload_path, datetime.now(UTC)],
+    )
+    record_outcome(con, run_id, payload.source_id, payload.table_id, "quarantined", batch_id, dropped=dropped, message=reason)
+    return BatchResult(payload.source_id, payload.table_id, "quarantined", batch_id, dropped=dropped or {}, message=reason)
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception) -> BatchResult:
@@ -68,7 +109,8 @@ class RunHadFailures(Exception):
 
     def __init__(self, summary: dict) -> None:
         self.summary = summary
-        super().__init__(f"{len(summary['failed'])} batch(es) failed: " + " | ".join(summary["failed"]))
+        problems = summary["failed"] + summary["quarantined"]
+        super().__init__(f"{len(summary['failed'])} batch(es) failed, {len(summary['quarantined'])} quarantined: " + " | ".join(problems))
 
 
 def summarise(results: Iterable[BatchResult]) -> dict:
@@ -82,5 +124,7 @@ def summarise(results: Iterable[BatchResult]) -> dict:
         "rows_revised": sum(r.rows_revised for r in results),
         "rows_unchanged": sum(r.rows_unchanged for r in results),
         "failed": [r.message for r in results if r.outcome == "failed"],
+        "quarantined": [r.message for r in results if r.outcome == "quarantined"],
+        "warnings": [w for r in results for w in r.warnings],
         "results": [r.as_dict() for r in results],
     }

@@ -31,10 +31,15 @@ def _print_summary(summary: dict) -> None:
     print(f"Mode: {summary['mode']}   batches: {summary['batches']}")
     print(f"Observations: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged")
     for r in summary["results"]:
-        print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<9} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
-              f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] != "failed" else ""))
+        print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<11} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
+              f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged") else ""))
     for message in summary["failed"]:
         print(f"  FAILED: {message}")
+    for message in summary["quarantined"]:
+        print(f"  QUARANTINED (nothing of it loaded, see ops.quarantine): {message}")
+    for message in summary["warnings"]:
+        print(f"  WARNING (loaded): {message}")
+    print(f"\nData Docs (validation results): {summary['data_docs']}")
     print(f"\nOpen it read-only (Python):  duckdb.connect({summary['warehouse']!r}, read_only=True)"
           "\n  then e.g.  select * from marts.observations_latest where region_code = '08125'")
 

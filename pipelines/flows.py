@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from catalog import Catalog, default_catalog
+from expectations.validate import Validator
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.providers import client_for
 from pipelines.settings import Settings, read_requests
@@ -44,8 +45,10 @@ def fetch(request: TableRequest, settings: Settings) -> list[RawPayload]:
 
 
 @task(cache_policy=NO_CACHE)
-def parse_and_load(con: duckdb.DuckDBPyConnection, payload: RawPayload, request: TableRequest, settings: Settings, run_id: str) -> BatchResult:
-    result = process_payload(con, payload, request, default_catalog(), settings.data_dir, run_id)
+def parse_and_load(con: duckdb.DuckDBPyConnection, payload: RawPayload, request: TableRequest, settings: Settings,
+                   run_id: str, validator: Validator) -> BatchResult:
+    """Parse, validate with GX, then load whole or quarantine whole."""
+    result = process_payload(con, payload, request, default_catalog(), settings.data_dir, run_id, validator)
     get_run_logger().info(
         "%s %s: %s (new %d, revised %d, unchanged %d)",
         result.source_id, result.table_id, result.outcome, result.rows_new, result.rows_revised, result.rows_unchanged,
@@ -87,13 +90,14 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
     started = datetime.now(UTC)
     paths = Paths(settings.data_dir)
     results: list[BatchResult] = []
+    validator = Validator(settings.data_dir / "validation", catalog)
     with build_session(paths) as con:
         write_catalog(con, catalog)
         for request in plan(catalog, settings, sources, tables, years):
             table = catalog.tables[request.table_id]
             try:
                 for payload in fetch(request, settings):
-                    results.append(parse_and_load(con, payload, request, settings, run_id))
+                    results.append(parse_and_load(con, payload, request, settings, run_id, validator))
             except Exception as exc:  # one request's failure must not stop the others
                 results.append(record_failure(con, run_id, table, exc))
         built = marts(con)
@@ -102,18 +106,19 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
             "mode": settings.mode,
             "marts": built,
             "warehouse": str(paths.published),
+            "data_docs": str(validator.docs_index),
         }
-        state = "failed" if summary["failed"] else "completed"
+        state = "failed" if summary["failed"] or summary["quarantined"] else "completed"
         con.execute(
             "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
             [run_id, flow_name, settings.mode, started, datetime.now(UTC), state, json.dumps(summary)],
         )
     logger.info(
-        "%s run %s: batches %s, rows new %d, revised %d, unchanged %d; published %s",
+        "%s run %s: batches %s, rows new %d, revised %d, unchanged %d, warnings %d; published %s; data docs %s",
         flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
-        summary["rows_unchanged"], paths.published,
+        summary["rows_unchanged"], len(summary["warnings"]), paths.published, validator.docs_index,
     )
-    if summary["failed"]:
+    if summary["failed"] or summary["quarantined"]:
         raise RunHadFailures(summary)  # after publishing: the batches that did load stay
     return summary
 

@@ -115,3 +115,27 @@ COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations identical t
 COMMENT ON COLUMN ops.batch_outcomes.dropped IS 'Rows of the file left out, by reason (out_of_scope, berlin_district, not_in_catalog, not_yet_published).';
 COMMENT ON COLUMN ops.batch_outcomes.message IS 'Error or note, naming source, table and row.';
 COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was recorded.';
+
+CREATE TABLE IF NOT EXISTS ops.quarantine (
+    run_id          VARCHAR NOT NULL,
+    batch_id        VARCHAR NOT NULL,
+    source_id       VARCHAR NOT NULL,
+    table_id        VARCHAR NOT NULL,
+    request         JSON NOT NULL,
+    reason          VARCHAR NOT NULL,
+    gx_result       JSON,
+    failing_rows    JSON,
+    payload_path    VARCHAR,
+    quarantined_at  TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE ops.quarantine IS 'Batches that failed a critical check: nothing of them reached core or the marts.';
+COMMENT ON COLUMN ops.quarantine.run_id IS 'The run (ops.runs).';
+COMMENT ON COLUMN ops.quarantine.batch_id IS 'Identifier the batch would have had.';
+COMMENT ON COLUMN ops.quarantine.source_id IS 'Source of the batch.';
+COMMENT ON COLUMN ops.quarantine.table_id IS 'Provider table of the batch.';
+COMMENT ON COLUMN ops.quarantine.request IS 'Request parameters, without credentials.';
+COMMENT ON COLUMN ops.quarantine.reason IS 'Why, naming source, table and the failing check or row.';
+COMMENT ON COLUMN ops.quarantine.gx_result IS 'The Great Expectations validation result (JSON); NULL when the file could not even be parsed.';
+COMMENT ON COLUMN ops.quarantine.failing_rows IS 'A sample of the failing rows with their keys (and file line where known).';
+COMMENT ON COLUMN ops.quarantine.payload_path IS 'The stored body, for inspection (relative to the data directory).';
+COMMENT ON COLUMN ops.quarantine.quarantined_at IS 'When the batch was quarantined.';

@@ -68,7 +68,7 @@ def test_a_revised_recording_creates_exactly_one_new_vintage_while_an_analyst_re
     assert query(data, "SELECT value FROM marts.observations_latest WHERE region_code='08121' AND period='2023-12-31' AND indicator_id='population'") == [(131653.0,)]
 
 
-def test_a_failing_table_is_reported_and_the_others_still_load(tmp_path, monkeypatch):
+def test_a_batch_with_a_changed_unit_is_quarantined_and_the_others_still_load(tmp_path, monkeypatch):
     nightly(data_dir=str(tmp_path / "data"))
     # Recordings in which the employees table answers with a changed layout (a unit the catalog does not know).
     build(tmp_path / "rec")
@@ -84,10 +84,11 @@ def test_a_failing_table_is_reported_and_the_others_still_load(tmp_path, monkeyp
 
     with pytest.raises(RunHadFailures) as failure:
         nightly(data_dir=str(tmp_path / "data"))
-    message = failure.value.summary["failed"][0]
+    message = failure.value.summary["quarantined"][0]
     assert "regionalstatistik" in message and "13111-01-03-4" in message and "row 2" in message and "unit" in message
+    assert query(tmp_path / "data", "SELECT table_id, reason FROM ops.quarantine") == [("13111-01-03-4", message)]
     outcomes = query(tmp_path / "data", "SELECT outcome, count(*) FROM ops.batch_outcomes WHERE run_id = (SELECT run_id FROM ops.runs ORDER BY started_at DESC LIMIT 1) GROUP BY 1 ORDER BY 1")
-    assert outcomes == [("failed", 1), ("unchanged", 6)]
+    assert outcomes == [("quarantined", 1), ("unchanged", 6)]
     # the last good employees figures are all still there
     assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(8,)]
 
