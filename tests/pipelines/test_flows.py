@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -100,3 +101,20 @@ def test_ingest_source_takes_tables_and_years(tmp_path):
     with pytest.raises(RunHadFailures) as failure:
         ingest_source(source="regionalstatistik", tables=["12411-01-01-4"], first_year=2010, last_year=2011, data_dir=str(tmp_path))
     assert "no recorded response" in failure.value.summary["failed"][0] and "startyear=2010" in failure.value.summary["failed"][0]
+
+
+def test_a_broken_recording_is_quarantined_and_the_last_good_figures_stay(tmp_path, monkeypatch, capsys):
+    """The bundled sample with Hohenlohekreis missing from the 2024 answer: a Kreis missing is a failure."""
+    from pipelines.cli import main
+
+    data = tmp_path / "data"
+    nightly(data_dir=str(data))
+    build(tmp_path / "broken", [r for r in figures() if not (r["region_code"] == "08126" and r["period"] == "2024-12-31")])
+    monkeypatch.setenv("LABOUR_MONITOR_RECORDINGS", str(tmp_path / "broken"))
+    assert main(["--data-dir", str(data), "run"]) == 1
+    out = capsys.readouterr().out
+    assert "QUARANTINED" in out and "08126" in out
+    docs = out.split("Data Docs (validation results): ")[1].split()[0]
+    assert docs.endswith("index.html") and Path(docs).exists()
+    assert query(data, "SELECT value FROM marts.observations_latest WHERE region_code='08126' AND period='2024-12-31' AND indicator_id='population'") == [(115644.0,)]
+    assert query(data, "SELECT count(*) FROM ops.quarantine") == [(1,)]
