@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 from prefect import flow, get_run_logger, task
@@ -147,6 +146,3 @@ def nightly(live: bool = False, data_dir: str | None = None) -> dict:
     sources = [s.id for s in default_catalog().sources.values() if s.enabled]
     return run_ingest("nightly", settings, sources)
 
-
-def published_path(data_dir: str | None = None) -> Path:
-    return Paths(Settings.from_env(data_dir).data_dir).published

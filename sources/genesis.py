@@ -15,6 +15,7 @@ import os
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -162,7 +163,7 @@ class GenesisClient:
                     if len(members) != 1:
                         raise FormatError(self.source.id, table, f"zip holds {zf.namelist()}, expected one .csv")
                     return zf.read(members[0])
-            except (zipfile.BadZipFile, EOFError, zlib_error()) as exc:
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
                 raise FormatError(self.source.id, table, f"truncated or corrupt zip ({len(body)} bytes): {exc}") from exc
         if response.headers.get("content-type", "").startswith("text/csv"):
             return body  # an uncompressed flat file (regio before its 2025 move); the parser checks the layout
@@ -259,12 +260,6 @@ class GenesisClient:
             raise TransientError(self.source.id, table, f"job {result} not finished after {self.max_polls} polls")
         form = {"name": result, "area": "user", "compress": "false", "format": "ffcsv", "language": self.language}
         return self._payload(table, form, self._post("data/resultfile", form, table), updated)
-
-
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
 
 
 # --------------------------------------------------------------------------------------------
