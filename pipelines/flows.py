@@ -100,6 +100,7 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
             except Exception as exc:  # one request's failure must not stop the others
                 results.append(record_failure(con, run_id, table, exc))
         built = marts(con)
+        validator.build_docs()
         summary = summarise(results) | {
             "run_id": run_id,
             "mode": settings.mode,
