@@ -21,11 +21,11 @@ import pyarrow as pa
 
 from catalog import Catalog
 from expectations.checks import observation_frame, table_checks
-from sources.contract import TableRequest
+from sources.contract import OBSERVATION_KEY, TableRequest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # never phone home
 
-KEY = ["indicator_id", "region_code", "period"]
+KEY = list(OBSERVATION_KEY)
 ROW_ID = [*KEY, "source_row"]
 SAMPLE_ROWS = 10
 
@@ -140,7 +140,7 @@ class Validator:
 
     def validate(self, observations: pa.Table, request: TableRequest) -> Verdict:
         table = self.catalog.tables[request.table_id]
-        obs = observations.to_pandas()
+        obs = observation_frame(observations, self.catalog)
         verdict = Verdict()
         params = {
             "known_regions": sorted(self.catalog.regions),
@@ -150,7 +150,7 @@ class Validator:
             "units": sorted({i.unit for i in self.catalog.indicators.values()}),
         }
         label = f"source {request.source_id}, table {request.table_id}"
-        self._run("observations", observation_frame(obs, self.catalog), params, verdict, label)
+        self._run("observations", obs, params, verdict, label)
         checks = table_checks(obs, request.table_id, self.catalog)
         if not checks.empty:
             self._run("table_checks", checks, {}, verdict, label)

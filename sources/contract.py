@@ -10,6 +10,9 @@ import pyarrow as pa
 
 # One row, one fact. `status` is the warehouse's word for the provider's marker (catalog/statuses.yaml),
 # `marker` the sign as the provider wrote it; a suppressed value is NULL with its status, never 0.
+# The natural key of an observation: one value per indicator, region and period.
+OBSERVATION_KEY = ("indicator_id", "region_code", "period")
+
 OBSERVATION_SCHEMA = pa.schema(
     [
         pa.field("indicator_id", pa.string(), nullable=False),

@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 
 from catalog import Catalog, Source, SourceTable
 from sources.client import RetryPolicy, send
-from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
+from sources.contract import OBSERVATION_KEY, OBSERVATION_SCHEMA, ParseResult, RawPayload
 from sources.errors import (
     AuthError,
     FormatError,
@@ -464,9 +464,20 @@ def drop_unpublished_newest(obs: pa.Table) -> tuple[pa.Table, list[str], int]:
 
 
 def find_duplicate_keys(obs: pa.Table) -> tuple[int, str] | None:
-    keys = obs.group_by(["indicator_id", "region_code", "period"]).aggregate([("source_row", "count"), ("source_row", "max")])
-    dup = keys.filter(pc.greater(keys.column("source_row_count"), 1))
-    if dup.num_rows == 0:
+    """The last file line and text of a repeated (indicator, region, period), or None.
+
+    The key columns are dictionary-encoded into one integer per row: much faster than grouping by
+    three string columns on a large batch.
+    """
+    key = np.zeros(obs.num_rows, dtype=np.int64)
+    for name in OBSERVATION_KEY:
+        encoded = pc.dictionary_encode(obs.column(name).combine_chunks())
+        key = key * len(encoded.dictionary) + encoded.indices.to_numpy(zero_copy_only=False)
+    repeated = pd.Series(key).duplicated(keep=False).to_numpy()
+    if not repeated.any():
         return None
-    r = dup.slice(0, 1).to_pylist()[0]
-    return r["source_row_max"], f"{r['indicator_id']} / {r['region_code']} / {r['period']} appears {r['source_row_count']} times"
+    first = key[repeated.argmax()]
+    rows = np.flatnonzero(key == first)
+    r = obs.slice(int(rows[0]), 1).to_pylist()[0]
+    last_row = int(pc.max(pc.take(obs.column("source_row"), pa.array(rows))).as_py())
+    return last_row, f"{r['indicator_id']} / {r['region_code']} / {r['period']} appears {len(rows)} times"
