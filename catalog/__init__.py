@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ CATALOG_DIR = Path(__file__).parent
 TOPICS = ("demography", "economy", "social", "labour_market", "skilled_labour")
 PUBLISHED_LEVELS = ("country", "state", "regbez", "kreis")
 AGGREGATE_LEVELS = ("partner", "aa_district", "regionalverband")
+# Levels whose figure can be summed from member Kreise when the provider publishes none.
+SUMMABLE_LEVELS = ("regbez", "state", *AGGREGATE_LEVELS)
+FORMULA_KINDS = ("ratio", "difference", "sum", "change_pct")
 FREQUENCIES = ("A", "Q", "M")
 
 
@@ -64,10 +68,36 @@ class SourceTable:
 class Aggregation:
     """How Kreis figures combine into a larger region: a sum, or a ratio recomputed from two indicators."""
 
-    method: str  # "sum" | "ratio" | "none"
+    method: str  # "sum" | "ratio" | "none" | "formula" (derived indicators: the formula on aggregated operands)
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
+
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.numerator, self.denominator) if x)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """How a derived indicator is computed from other indicators of the same region.
+
+    ratio: operands[0] / operands[1] × scale; difference: operands[0] − the others; sum: all operands
+    added; change_pct: (operands[0] now / `periods` periods earlier − 1) × 100. Operands of different
+    annual indicators are matched by year (e.g. employees at 30.06. per inhabitants at 31.12.).
+    """
+
+    kind: str
+    operands: tuple[str, ...]
+    scale: float = 1.0
+    periods: int = 0
+
+    def text(self) -> str:
+        o = self.operands
+        if self.kind == "ratio":
+            return f"{o[0]} / {o[1]} × {self.scale:g}"
+        if self.kind == "change_pct":
+            return f"({o[0]} / {o[0]} {self.periods} period(s) earlier − 1) × 100"
+        return (" − " if self.kind == "difference" else " + ").join(o)
 
 
 @dataclass(frozen=True)
@@ -87,12 +117,27 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class DerivedIndicator:
+    """An indicator computed for every region from other indicators (catalog: indicators.yaml `derived:`)."""
+
+    id: str
+    label_de: str
+    label_en: str
+    definition: str
+    unit: str
+    topic: str
+    formula: Formula
+    aggregation: Aggregation  # "formula" (default) or "sum" (summed from the provider regions' values)
+
+
+@dataclass(frozen=True)
 class Status:
-    marker: str
+    marker: str | None
     status: str
     suppressed: bool
     label_de: str
     label_en: str
+    carried: bool = False  # a figure computed from one with this status carries it (e.g. provisional)
 
 
 @dataclass(frozen=True)
@@ -102,6 +147,8 @@ class Catalog:
     tables: dict[str, SourceTable]
     indicators: dict[str, Indicator]
     statuses: dict[str, Status]
+    derived: dict[str, DerivedIndicator] = field(default_factory=dict)
+    computed_statuses: dict[str, Status] = field(default_factory=dict)  # statuses without a provider marker
 
     def indicators_for(self, table_id: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.table == table_id]
@@ -115,6 +162,42 @@ class Catalog:
 
     def kreise(self) -> list[Region]:
         return [r for r in self.regions.values() if r.level == "kreis"]
+
+    def members(self, code: str) -> tuple[str, ...]:
+        """The Kreise whose figures add up to region `code`: an aggregate's members, or the Kreise
+        below a Regierungsbezirk or state. Empty for Kreise and for Germany (not covered whole)."""
+        region = self.regions[code]
+        if region.level in AGGREGATE_LEVELS:
+            return region.members
+        if region.level not in SUMMABLE_LEVELS:
+            return ()
+
+        def below(r: Region) -> bool:
+            while r.parent is not None:
+                if r.parent == code:
+                    return True
+                r = self.regions[r.parent]
+            return False
+
+        return tuple(k.code for k in self.kreise() if below(k))
+
+    def all_indicators(self) -> dict[str, Indicator | DerivedIndicator]:
+        return {**self.indicators, **self.derived}
+
+    def derivation_order(self) -> list[str]:
+        """Derived indicators so that every one comes after the derived indicators its formula uses."""
+        graph = {d.id: [o for o in d.formula.operands if o in self.derived] for d in self.derived.values()}
+        return list(TopologicalSorter(graph).static_order())
+
+    def aggregation_order(self) -> list[str]:
+        """All aggregated indicators so that a ratio or formula comes after the indicators it needs."""
+        def needs(i: Indicator | DerivedIndicator) -> tuple[str, ...]:
+            if i.aggregation.method == "ratio":
+                return i.aggregation.inputs()
+            return i.formula.operands if i.aggregation.method == "formula" else ()
+
+        aggregated = {k: i for k, i in self.all_indicators().items() if i.aggregation.method != "none"}
+        return list(TopologicalSorter({k: [n for n in needs(i) if n in aggregated] for k, i in aggregated.items()}).static_order())
 
 
 def _read(path: Path, key: str) -> list[dict[str, Any]]:
@@ -154,13 +237,29 @@ def _unique(items: list[Any], what: str, key: str = "id") -> dict[str, Any]:
 
 
 def _aggregation(raw: Any, where: str) -> Aggregation:
-    if raw in ("sum", "none"):
+    if raw in ("sum", "none", "formula"):
         return Aggregation(raw)
     if isinstance(raw, dict) and set(raw) <= {"numerator", "denominator", "scale"}:
         if not raw.get("numerator") or not raw.get("denominator"):
             raise CatalogError(f"{where}: a ratio aggregation needs numerator and denominator")
         return Aggregation("ratio", raw["numerator"], raw["denominator"], float(raw.get("scale", 1)))
-    raise CatalogError(f"{where}: aggregation must be 'sum', 'none' or {{numerator, denominator, scale}}, got {raw!r}")
+    raise CatalogError(f"{where}: aggregation must be 'sum', 'none', 'formula' or {{numerator, denominator, scale}}, got {raw!r}")
+
+
+def _formula(raw: Any, where: str) -> Formula:
+    """`{ratio: [a, b], scale: 100}`, `{difference: [a, b, ...]}`, `{sum: [a, b, ...]}`, `{change_pct: a, periods: 5}`."""
+    kinds = [k for k in FORMULA_KINDS if isinstance(raw, dict) and k in raw]
+    if len(kinds) != 1 or set(raw) - {kinds[0], "scale", "periods"}:
+        raise CatalogError(f"{where}: formula must name one of {FORMULA_KINDS} (plus scale or periods), got {raw!r}")
+    kind = kinds[0]
+    operands = (raw[kind],) if isinstance(raw[kind], str) else tuple(raw[kind] or ())
+    wanted = {"ratio": 2, "change_pct": 1}.get(kind)
+    if (wanted and len(operands) != wanted) or len(operands) < (wanted or 2) or not all(isinstance(o, str) for o in operands):
+        raise CatalogError(f"{where}: a {kind} formula needs {wanted or 'two or more'} indicator ids, got {raw[kind]!r}")
+    periods = int(raw.get("periods", 0))
+    if (kind == "change_pct") != (periods > 0):
+        raise CatalogError(f"{where}: `periods` (a positive number) belongs to change_pct formulas only")
+    return Formula(kind, operands, float(raw.get("scale", 1)), periods)
 
 
 def _check_regions(regions: dict[str, Region]) -> None:
@@ -189,11 +288,27 @@ def _check_indicators(cat: Catalog) -> None:
             raise CatalogError(f"{where}: topic {i.topic!r} is not one of {TOPICS}")
         if i.table not in cat.tables:
             raise CatalogError(f"{where}: table {i.table!r} is not declared under tables:")
-        agg = i.aggregation
-        if agg.method == "ratio":
-            for ref in (agg.numerator, agg.denominator):
-                if ref not in cat.indicators:
-                    raise CatalogError(f"{where}: aggregation refers to unknown indicator {ref!r}")
+        if i.aggregation.method == "formula":
+            raise CatalogError(f"{where}: aggregation 'formula' is for derived indicators")
+    known = cat.all_indicators()
+    for i in known.values():
+        where = f"indicators.yaml: indicator {i.id!r}"
+        for ref in i.aggregation.inputs() + (i.formula.operands if isinstance(i, DerivedIndicator) else ()):
+            if ref not in known:
+                raise CatalogError(f"{where}: refers to unknown indicator {ref!r}")
+    for d in cat.derived.values():
+        where = f"indicators.yaml: derived indicator {d.id!r}"
+        if d.id in cat.indicators:
+            raise CatalogError(f"{where}: id is also a provider indicator")
+        if d.topic not in TOPICS:
+            raise CatalogError(f"{where}: topic {d.topic!r} is not one of {TOPICS}")
+        if d.aggregation.method not in ("formula", "sum"):
+            raise CatalogError(f"{where}: aggregation must be 'formula' (default) or 'sum'")
+    try:
+        cat.derivation_order()
+        cat.aggregation_order()
+    except CycleError as exc:
+        raise CatalogError(f"indicators.yaml: indicators depend on each other in a circle: {exc.args[1]}") from exc
     for t in cat.tables.values():
         where = f"indicators.yaml: table {t.id!r}"
         if t.source not in cat.sources:
@@ -235,12 +350,31 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
         ],
         "indicators.yaml indicators",
     )
+    derived = _unique(
+        [
+            _build(
+                DerivedIndicator,
+                e,
+                f"indicators.yaml: derived indicator {e.get('id', n)!r}",
+                formula=_formula(e.get("formula"), f"indicators.yaml: derived indicator {e.get('id', n)!r}"),
+                aggregation=_aggregation(e.get("aggregation", "formula"), f"indicators.yaml: derived indicator {e.get('id', n)!r}"),
+            )
+            for n, e in enumerate(_read(ind_path, "derived"), 1)
+        ],
+        "indicators.yaml derived",
+    )
+    status_path = directory / "statuses.yaml"
     statuses = _unique(
-        [_build(Status, e, f"statuses.yaml: entry {n}") for n, e in enumerate(_read(directory / "statuses.yaml", "statuses"), 1)],
+        [_build(Status, e, f"statuses.yaml: entry {n}") for n, e in enumerate(_read(status_path, "statuses"), 1)],
         "statuses.yaml",
         key="marker",
     )
-    cat = Catalog(regions, sources, tables, indicators, statuses)
+    computed = _unique(
+        [_build(Status, {"marker": None} | e, f"statuses.yaml: computed {n}") for n, e in enumerate(_read(status_path, "computed"), 1)],
+        "statuses.yaml computed",
+        key="status",
+    )
+    cat = Catalog(regions, sources, tables, indicators, statuses, derived, computed)
     _check_indicators(cat)
     return cat
 

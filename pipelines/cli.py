@@ -1,4 +1,4 @@
-"""The `labour-monitor` command: run, ingest, status, record."""
+"""The `labour-monitor` command: run, ingest, status, record, export."""
 
 from __future__ import annotations
 
@@ -112,6 +112,16 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a region's comparison and profile from the published warehouse."""
+    from warehouse.export import export_region
+
+    data_dir = Settings.from_env(args.data_dir).data_dir
+    for path in export_region(data_dir / "labour_monitor.duckdb", args.region, args.format, Path(args.out or data_dir / "exports")):
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="labour-monitor", description=__doc__)
     p.add_argument("--data-dir", help="folder of the warehouse and raw payloads (default ./data or $LABOUR_MONITOR_DATA)")
@@ -138,6 +148,12 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("--years", type=_years)
     rec.add_argument("--out", default=str(SAMPLE_DIR / "recordings"), help="recordings folder (default: the sample's)")
     rec.set_defaults(func=cmd_record)
+
+    exp = sub.add_parser("export", help="a region's comparison with the state and Germany, and its profile, as a file")
+    exp.add_argument("--region", required=True, help="region code, e.g. heilbronn-franken, 08125, 081")
+    exp.add_argument("--format", choices=("xlsx", "csv", "parquet"), default="xlsx")
+    exp.add_argument("--out", help="folder to write to (default: <data dir>/exports)")
+    exp.set_defaults(func=cmd_export)
     return p
 
 

@@ -17,27 +17,9 @@ import duckdb
 import pyarrow as pa
 
 from sources.contract import RawPayload
+from warehouse.vintages import merge_vintages
 
 SCHEMA_SQL = Path(__file__).parent / "schema.sql"
-
-_KEY = "c.indicator_id = i.indicator_id AND c.region_code = i.region_code AND c.period = i.period"
-_CHANGED = "(c.value IS DISTINCT FROM i.value OR c.status IS DISTINCT FROM i.status OR c.unit IS DISTINCT FROM i.unit)"
-
-COUNT_CHANGES = f"""
-SELECT count(*) FILTER (WHERE c.indicator_id IS NULL)                 AS rows_new,
-       count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND {_CHANGED})     AS rows_revised,
-       count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND NOT {_CHANGED}) AS rows_unchanged
-FROM incoming i LEFT JOIN core.observations c ON c.valid_to IS NULL AND {_KEY}
-"""
-CLOSE_REVISED = f"""
-UPDATE core.observations AS c SET valid_to = $now
-FROM incoming i WHERE c.valid_to IS NULL AND {_KEY} AND {_CHANGED}
-"""
-OPEN_NEW_VINTAGES = f"""
-INSERT INTO core.observations
-SELECT i.*, $now AS valid_from, NULL AS valid_to FROM incoming i
-WHERE NOT EXISTS (SELECT 1 FROM core.observations c WHERE c.valid_to IS NULL AND {_KEY})
-"""
 
 
 @dataclass(frozen=True)
@@ -94,9 +76,7 @@ def load_batch(
     con.execute("BEGIN TRANSACTION")
     try:
         con.register("incoming", observations)  # scanned in place by the statements below, not copied
-        new, revised, unchanged = con.execute(COUNT_CHANGES).fetchone()
-        con.execute(CLOSE_REVISED, {"now": now})
-        con.execute(OPEN_NEW_VINTAGES, {"now": now})
+        merged = merge_vintages(con, "core.observations", "incoming", now)
         con.execute(
             "INSERT INTO raw.batches VALUES (?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -112,7 +92,7 @@ def load_batch(
         raise
     finally:
         con.unregister("incoming")
-    return LoadCounts(new, revised, unchanged)
+    return LoadCounts(merged.rows_new, merged.rows_revised, merged.rows_unchanged)
 
 
 def record_outcome(

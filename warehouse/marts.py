@@ -1,10 +1,16 @@
-"""Rebuild the marts: the .sql files in warehouse/marts/, in the order of their names."""
+"""Rebuild the marts: derive every region's values from the current facts, keep their vintages in
+core.region_values, then run the .sql files of warehouse/marts/ in the order of their names."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from catalog import Catalog, default_catalog
+from transforms.derive import FACT_COLUMNS, derive_values
+from warehouse.vintages import MergeCounts, merge_vintages
 
 MARTS_DIR = Path(__file__).parent / "marts"
 
@@ -13,14 +19,47 @@ def mart_files() -> list[Path]:
     return sorted(MARTS_DIR.glob("*.sql"))
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Run every mart file in one transaction; return the files run."""
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def render(sql: str, catalog: Catalog) -> str:
+    """Fill the catalog's indicator ids into a mart file (the profile's PIVOT must name its columns)."""
+    return sql.replace("{{indicator_ids}}", ", ".join(_sql_literal(i) for i in catalog.all_indicators()))
+
+
+def _comment_profile_columns(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
+    for i in catalog.all_indicators().values():
+        con.execute(f'COMMENT ON COLUMN marts.region_profile."{i.id}" IS {_sql_literal(f"{i.label_de} ({i.unit})")}')
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, now: datetime | None = None) -> list[str]:
+    """Derive and merge the region values, then run every mart file; all in one transaction.
+
+    Returns the files run. `now` stamps the new vintages of core.region_values.
+    """
+    catalog = catalog or default_catalog()
+    now = now or datetime.now(UTC)
+    facts = con.sql(f"SELECT {', '.join(FACT_COLUMNS)} FROM core.observations WHERE valid_to IS NULL").to_arrow_table()
+    derived = derive_values(facts, catalog)
     con.execute("BEGIN TRANSACTION")
     try:
+        con.register("computed_values", derived.values)
+        con.register("aggregate_checks_in", derived.aggregate_checks)
+        merge_values(con, now)
         for sql in mart_files():
-            con.execute(sql.read_text(encoding="utf-8"))
+            con.execute(render(sql.read_text(encoding="utf-8"), catalog))
+        _comment_profile_columns(con, catalog)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("computed_values")
+        con.unregister("aggregate_checks_in")
     return [p.name for p in mart_files()]
+
+
+def merge_values(con: duckdb.DuckDBPyConnection, now: datetime) -> MergeCounts:
+    """The registered `computed_values` are the whole current state: merge them with vintages."""
+    return merge_vintages(con, "core.region_values", "computed_values", now, withdraw_absent=True)

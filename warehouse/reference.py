@@ -14,22 +14,32 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
     regions = pa.Table.from_pylist(
         [
             {"region_code": r.code, "name_de": r.name_de, "name_en": r.name_en, "level": r.level,
-             "nuts": r.nuts, "parent": r.parent, "members": list(r.members)}
+             "nuts": r.nuts, "parent": r.parent, "members": list(catalog.members(r.code))}
             for r in catalog.regions.values()
         ],
         schema=pa.schema([("region_code", pa.string()), ("name_de", pa.string()), ("name_en", pa.string()),
                           ("level", pa.string()), ("nuts", pa.string()), ("parent", pa.string()),
                           ("members", pa.list_(pa.string()))]),
     )
-    indicators = pa.Table.from_pylist(
-        [
-            {"indicator_id": i.id, "label_de": i.label_de, "label_en": i.label_en, "definition": i.definition,
-             "unit": i.unit, "topic": i.topic, "table_id": i.table, "source_id": catalog.tables[i.table].source,
-             "aggregation": i.aggregation.method, "numerator": i.aggregation.numerator,
-             "denominator": i.aggregation.denominator, "scale": i.aggregation.scale, "verified": i.verified}
-            for i in catalog.indicators.values()
-        ]
-    )
+    provider = [
+        {"indicator_id": i.id, "label_de": i.label_de, "label_en": i.label_en, "definition": i.definition,
+         "unit": i.unit, "topic": i.topic, "kind": "provider", "table_id": i.table,
+         "source_id": catalog.tables[i.table].source, "formula": None, "aggregation": i.aggregation.method,
+         "numerator": i.aggregation.numerator, "denominator": i.aggregation.denominator,
+         "scale": i.aggregation.scale, "verified": i.verified}
+        for i in catalog.indicators.values()
+    ]
+    derived = [
+        {"indicator_id": d.id, "label_de": d.label_de, "label_en": d.label_en, "definition": d.definition,
+         "unit": d.unit, "topic": d.topic, "kind": "derived", "table_id": None, "source_id": None,
+         "formula": d.formula.text(), "aggregation": d.aggregation.method, "numerator": None, "denominator": None,
+         "scale": None, "verified": None}
+        for d in catalog.derived.values()
+    ]
+    indicators = pa.Table.from_pylist(provider + derived, schema=pa.schema(
+        [(k, pa.string()) for k in ("indicator_id", "label_de", "label_en", "definition", "unit", "topic", "kind",
+                                    "table_id", "source_id", "formula", "aggregation", "numerator", "denominator")]
+        + [("scale", pa.float64()), ("verified", pa.bool_())]))
     sources = pa.Table.from_pylist(
         [
             {"source_id": s.id, "name": s.name, "base_url": s.base_url, "licence": s.licence,
@@ -41,8 +51,10 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
         [
             {"marker": s.marker, "status": s.status, "suppressed": s.suppressed, "label_de": s.label_de,
              "label_en": s.label_en}
-            for s in catalog.statuses.values()
-        ]
+            for s in [*catalog.statuses.values(), *catalog.computed_statuses.values()]
+        ],
+        schema=pa.schema([("marker", pa.string()), ("status", pa.string()), ("suppressed", pa.bool_()),
+                          ("label_de", pa.string()), ("label_en", pa.string())]),
     )
     return {"regions": regions, "indicators": indicators, "sources": sources, "statuses": statuses}
 

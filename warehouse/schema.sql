@@ -72,6 +72,38 @@ COMMENT ON COLUMN core.observations.source_row IS 'Line of the figure in the pro
 COMMENT ON COLUMN core.observations.valid_from IS 'When this vintage was first loaded.';
 COMMENT ON COLUMN core.observations.valid_to IS 'When a revision replaced this vintage; NULL while current.';
 
+CREATE TABLE IF NOT EXISTS core.region_values (
+    indicator_id  VARCHAR NOT NULL,
+    region_code   VARCHAR NOT NULL,
+    period        VARCHAR NOT NULL,
+    period_key    VARCHAR NOT NULL,
+    period_index  BIGINT,
+    freq          VARCHAR NOT NULL,
+    value         DOUBLE,
+    unit          VARCHAR NOT NULL,
+    status        VARCHAR,
+    origin        VARCHAR NOT NULL,
+    sources       VARCHAR[],
+    missing       VARCHAR[],
+    valid_from    TIMESTAMPTZ NOT NULL,
+    valid_to      TIMESTAMPTZ
+);
+COMMENT ON TABLE core.region_values IS 'Every indicator for every region and period as the published warehouse showed it, with vintages: provider figures, derived indicators and aggregates of Kreise (transforms/derive.py), merged on every mart build. The marts and their as-of macros read it.';
+COMMENT ON COLUMN core.region_values.indicator_id IS 'Indicator id (core.indicators: provider or derived).';
+COMMENT ON COLUMN core.region_values.region_code IS 'Region (core.regions): AGS, DG, or the id of an aggregate region.';
+COMMENT ON COLUMN core.region_values.period IS 'Reference period (the first operand''s period for a derived figure).';
+COMMENT ON COLUMN core.region_values.period_key IS 'The year for annual figures, else the period: what figures of different indicators are matched on.';
+COMMENT ON COLUMN core.region_values.period_index IS 'Consecutive integer per period (years, quarters or months), for changes over n periods.';
+COMMENT ON COLUMN core.region_values.freq IS 'A annual, Q quarterly, M monthly.';
+COMMENT ON COLUMN core.region_values.value IS 'The figure; NULL when withheld or incomplete (see status), never 0 in its place.';
+COMMENT ON COLUMN core.region_values.unit IS 'Unit of the value.';
+COMMENT ON COLUMN core.region_values.status IS 'Provider status, or incomplete (a member Kreis or an input is missing or withheld), or a status carried over from an input (provisional, estimated, limited_reliability).';
+COMMENT ON COLUMN core.region_values.origin IS 'provider (published by the source), aggregate (summed from Kreise or recomputed from summed numerator and denominator) or derived (catalog formula).';
+COMMENT ON COLUMN core.region_values.sources IS 'Sources of the figure and of every input it was computed from.';
+COMMENT ON COLUMN core.region_values.missing IS 'For an incomplete figure: the member Kreise or inputs that are missing or withheld.';
+COMMENT ON COLUMN core.region_values.valid_from IS 'Mart build from which this vintage was shown.';
+COMMENT ON COLUMN core.region_values.valid_to IS 'Mart build that replaced or withdrew it; NULL while current.';
+
 CREATE TABLE IF NOT EXISTS ops.runs (
     run_id       VARCHAR PRIMARY KEY,
     flow         VARCHAR NOT NULL,

@@ -1,0 +1,197 @@
+"""From provider facts to comparable values for every region: derived indicators and aggregates.
+
+Pure: Arrow in, Arrow out (the set work runs in a private in-memory DuckDB). The rules come from
+the catalog, so a new indicator or partner region needs a catalog entry, not code:
+
+1. Derived indicators (`derived:` in indicators.yaml) are computed where the provider publishes
+   figures: Kreise, Regierungsbezirke, the state, Germany.
+2. Larger regions (partner regions, Agentur-für-Arbeit districts, Regionalverbände, and the
+   Regierungsbezirke and state where the provider has no figure of its own) get, per indicator:
+   `sum`: the sum of their member Kreise; `ratio`: numerator over denominator, both summed first,
+   times the scale (a rate is never averaged); `formula`: the derived indicator's formula applied
+   to the region's aggregated operands; `none`: nothing.
+   An aggregate with a member Kreis missing or withheld is NULL with status `incomplete` and names
+   the missing members; never a partial sum shown as a total.
+3. Where the provider does publish a figure for such a region, its figure is kept, and the sum of
+   its Kreise is returned beside it as a check (`aggregate_checks`).
+
+Inputs of a computed figure pass on their quality: any input NULL -> NULL `incomplete`; otherwise
+the first `carried` status of the catalog (e.g. provisional) found among the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from catalog import SUMMABLE_LEVELS, Catalog, DerivedIndicator, Formula
+
+FACT_COLUMNS = ("indicator_id", "region_code", "period", "freq", "value", "unit", "status", "source_id")
+
+VALUES_SCHEMA = pa.schema(
+    [
+        pa.field("indicator_id", pa.string(), nullable=False),
+        pa.field("region_code", pa.string(), nullable=False),
+        pa.field("period", pa.string(), nullable=False),
+        pa.field("period_key", pa.string(), nullable=False),
+        pa.field("period_index", pa.int64()),
+        pa.field("freq", pa.string(), nullable=False),
+        pa.field("value", pa.float64()),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("status", pa.string()),
+        pa.field("origin", pa.string(), nullable=False),
+        pa.field("sources", pa.list_(pa.string())),
+        pa.field("missing", pa.list_(pa.string())),
+    ]
+)
+
+# Annual figures of different indicators meet by year (30.06. and 31.12. of one year); others by period.
+PERIOD_KEY = "CASE WHEN freq = 'A' THEN left(period, 4) ELSE period END"
+# Consecutive periods are consecutive integers: years, quarters ("2024-Q1") or months ("2024-03").
+PERIOD_INDEX = """CASE freq
+    WHEN 'A' THEN TRY_CAST(left(period, 4) AS BIGINT)
+    WHEN 'Q' THEN TRY_CAST(left(period, 4) AS BIGINT) * 4 + TRY_CAST(right(period, 1) AS BIGINT) - 1
+    WHEN 'M' THEN TRY_CAST(left(period, 4) AS BIGINT) * 12 + TRY_CAST(substr(period, 6, 2) AS BIGINT) - 1
+END"""
+
+
+@dataclass(frozen=True)
+class Derived:
+    values: pa.Table  # VALUES_SCHEMA: provider, derived and aggregated figures
+    aggregate_checks: pa.Table  # provider figure of a larger region beside the sum of its Kreise
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _carry(statuses: str, catalog: Catalog) -> str:
+    """SQL: the first carried status of the catalog found in the list expression `statuses`."""
+    carried = [s.status for s in catalog.statuses.values() if s.carried]
+    whens = " ".join(f"WHEN list_contains({statuses}, {_quote(s)}) THEN {_quote(s)}" for s in carried)
+    return f"CASE {whens} END" if whens else "NULL"
+
+
+def _formula_sql(indicator: DerivedIndicator | str, formula: Formula, unit: str, origin: str, catalog: Catalog,
+                 targets: str | None) -> str:
+    """One INSERT computing `indicator` by `formula` wherever its operands exist (in `targets` only,
+    if given), skipping region-periods that already have a figure (the provider's comes first)."""
+    iid = indicator if isinstance(indicator, str) else indicator.id
+    ops = formula.operands
+    if formula.kind == "change_pct":
+        joins = (f"JOIN v a1 ON a1.indicator_id = {_quote(ops[0])} AND a1.region_code = a0.region_code "
+                 f"AND a1.freq = a0.freq AND a1.period_index = a0.period_index - {formula.periods}")
+        n = 2
+        value = "(a0.value / a1.value - 1) * 100"
+        zero = "a1.value = 0"
+    else:
+        joins = "\n".join(
+            f"JOIN v a{k} ON a{k}.indicator_id = {_quote(op)} AND a{k}.region_code = a0.region_code "
+            f"AND a{k}.period_key = a0.period_key"
+            for k, op in enumerate(ops[1:], 1)
+        )
+        n = len(ops)
+        if formula.kind == "ratio":
+            value, zero = f"a0.value / a1.value * {formula.scale!r}", "a1.value = 0"
+        else:
+            sign = " - " if formula.kind == "difference" else " + "
+            value, zero = sign.join(f"a{k}.value" for k in range(n)), "false"
+    names = ops if formula.kind != "change_pct" else (ops[0], f"{ops[0]} {formula.periods} period(s) earlier")
+    complete = " AND ".join(f"a{k}.value IS NOT NULL" for k in range(n))
+    statuses = "[" + ", ".join(f"a{k}.status" for k in range(n)) + "]"
+    missing = "[" + ", ".join(f"CASE WHEN a{k}.value IS NULL THEN {_quote(names[k])} END" for k in range(n)) + "]"
+    sources = "list_distinct(flatten([" + ", ".join(f"a{k}.sources" for k in range(n)) + "]))"
+    where = "a0.region_code IN (SELECT region_code FROM targets)" if targets else "true"
+    return f"""
+INSERT INTO v
+SELECT {_quote(iid)}, a0.region_code, a0.period, a0.period_key, a0.period_index, a0.freq,
+       CASE WHEN {complete} AND NOT ({zero}) THEN {value} END,
+       {_quote(unit)},
+       CASE WHEN NOT ({complete}) THEN 'incomplete' WHEN {zero} THEN 'not_applicable' ELSE {_carry(statuses, catalog)} END,
+       {_quote(origin)}, {sources}, list_filter({missing}, lambda x: x IS NOT NULL)
+FROM v a0
+{joins}
+WHERE a0.indicator_id = {_quote(ops[0])} AND {where}
+  AND NOT EXISTS (SELECT 1 FROM v d WHERE d.indicator_id = {_quote(iid)} AND d.region_code = a0.region_code
+                  AND d.period_key = a0.period_key)
+"""
+
+
+def _sum_sql(catalog: Catalog) -> str:
+    """Every `sum` indicator of every larger region, with the members it lacks."""
+    return f"""
+CREATE TABLE sums AS
+WITH periods AS (
+    SELECT DISTINCT m.target, v.indicator_id, v.period, v.period_key, v.period_index, v.freq, v.unit
+    FROM members m JOIN v ON v.region_code = m.member
+    WHERE v.indicator_id IN (SELECT indicator_id FROM summed)
+), cells AS (
+    SELECT p.*, m.member, x.value, x.status, x.sources
+    FROM periods p
+    JOIN members m ON m.target = p.target
+    LEFT JOIN v x ON x.indicator_id = p.indicator_id AND x.region_code = m.member AND x.period = p.period
+)
+SELECT indicator_id, target AS region_code, period, period_key, period_index, freq, unit,
+       CASE WHEN count(value) = count(*) THEN sum(value) END AS value,
+       CASE WHEN count(value) < count(*) THEN 'incomplete' ELSE {_carry("list(status)", catalog)} END AS status,
+       list_distinct(flatten(list(sources) FILTER (WHERE sources IS NOT NULL))) AS sources,
+       coalesce(list(member ORDER BY member) FILTER (WHERE value IS NULL), []) AS missing,
+       count(*) AS n_members
+FROM cells
+GROUP BY ALL
+"""
+
+
+def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
+    """Provider facts (FACT_COLUMNS, current vintage) -> values of every region and the aggregate checks."""
+    db = duckdb.connect()
+    db.register("facts", facts.select(list(FACT_COLUMNS)))
+    db.execute(f"""
+        CREATE TABLE v AS
+        SELECT indicator_id, region_code, period, {PERIOD_KEY} AS period_key, {PERIOD_INDEX} AS period_index,
+               freq, value, unit, status, 'provider' AS origin, [source_id] AS sources, []::VARCHAR[] AS missing
+        FROM facts
+    """)
+    # 1. Derived indicators where the provider publishes figures.
+    for iid in catalog.derivation_order():
+        d = catalog.derived[iid]
+        db.execute(_formula_sql(d, d.formula, d.unit, "derived", catalog, targets=None))
+
+    # 2. Larger regions.
+    members = [(code, m) for code, r in catalog.regions.items() if r.level in SUMMABLE_LEVELS for m in catalog.members(code)]
+    db.register("members", pa.table({"target": [t for t, _ in members], "member": [m for _, m in members]}, schema=pa.schema([("target", pa.string()), ("member", pa.string())])))
+    db.execute("CREATE TABLE targets AS SELECT DISTINCT target AS region_code FROM members")
+    indicators = catalog.all_indicators()
+    summed = [k for k in catalog.aggregation_order() if indicators[k].aggregation.method == "sum"]
+    db.register("summed", pa.table({"indicator_id": pa.array(summed, pa.string())}))
+    db.execute(_sum_sql(catalog))
+    db.execute("""
+        INSERT INTO v
+        SELECT s.indicator_id, s.region_code, s.period, s.period_key, s.period_index, s.freq, s.value, s.unit,
+               s.status, 'aggregate', s.sources, s.missing
+        FROM sums s
+        WHERE NOT EXISTS (SELECT 1 FROM v p WHERE p.indicator_id = s.indicator_id AND p.region_code = s.region_code
+                          AND p.period = s.period)
+    """)
+    for iid in catalog.aggregation_order():
+        ind = indicators[iid]
+        if ind.aggregation.method == "ratio":
+            agg = ind.aggregation
+            formula = Formula("ratio", (agg.numerator, agg.denominator), agg.scale)
+            db.execute(_formula_sql(iid, formula, ind.unit, "aggregate", catalog, targets="targets"))
+        elif ind.aggregation.method == "formula":
+            db.execute(_formula_sql(ind, ind.formula, ind.unit, "derived", catalog, targets="targets"))
+
+    checks = db.sql("""
+        SELECT s.indicator_id, s.region_code, s.period, p.value AS provider_value, s.value AS kreise_sum,
+               s.n_members AS kreise
+        FROM sums s JOIN v p ON p.origin = 'provider' AND p.indicator_id = s.indicator_id
+             AND p.region_code = s.region_code AND p.period = s.period
+        WHERE s.value IS NOT NULL  -- only a complete sum of the Kreise can be checked
+        ORDER BY 1, 2, 3
+    """).to_arrow_table()
+    values = db.sql("SELECT * FROM v ORDER BY indicator_id, region_code, period").to_arrow_table()
+    db.close()
+    return Derived(values.cast(VALUES_SCHEMA), checks)

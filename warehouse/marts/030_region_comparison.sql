@@ -1,0 +1,73 @@
+-- Each region against a reference region: value, reference value, index (reference = 100),
+-- difference, rank among the regions of its level, change against the previous period and five
+-- periods back. reference NULL = against the state and against Germany (one row each).
+CREATE OR REPLACE MACRO marts.region_comparison_as_of(as_of, reference := NULL) AS TABLE
+WITH v AS (
+    SELECT *,
+           CASE WHEN value IS NOT NULL THEN
+               rank() OVER (PARTITION BY indicator_id, period, region_level, value IS NULL ORDER BY value DESC) END AS rank_in_level,
+           count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level
+    FROM marts.indicator_values_as_of(as_of)
+), ref AS (
+    SELECT indicator_id, period, region_code, region_name_de, region_level, value, status FROM v
+    WHERE CASE WHEN reference IS NULL THEN region_level IN ('state', 'country') ELSE region_code = reference END
+)
+SELECT v.indicator_id, v.indicator_label_de, v.indicator_label_en, v.topic,
+       v.region_code, v.region_name_de, v.region_name_en, v.region_level,
+       v.period, v.freq, v.value, v.unit, v.status,
+       ref.region_code                                   AS reference_code,
+       ref.region_name_de                                AS reference_name_de,
+       ref.value                                         AS reference_value,
+       ref.status                                        AS reference_status,
+       v.value / nullif(ref.value, 0) * 100              AS index_reference_100,
+       v.value - ref.value                               AS difference,
+       v.rank_in_level,
+       v.regions_in_level,
+       p1.period                                         AS previous_period,
+       v.value - p1.value                                AS change_previous,
+       (v.value / nullif(p1.value, 0) - 1) * 100         AS change_previous_pct,
+       p5.period                                         AS period_5_back,
+       v.value - p5.value                                AS change_5_periods,
+       (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct,
+       v.citation, v.licence
+FROM v
+JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
+LEFT JOIN v p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
+              AND p1.period_index = v.period_index - 1
+LEFT JOIN v p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region_code AND p5.freq = v.freq
+              AND p5.period_index = v.period_index - 5;
+
+CREATE OR REPLACE TABLE marts.region_comparison AS
+SELECT * FROM marts.region_comparison_as_of(NULL)
+ORDER BY indicator_id, region_code, period, reference_code;
+
+COMMENT ON TABLE marts.region_comparison IS 'Each region against the state and against Germany (reference_code), per indicator and period: index (reference = 100), difference, rank in its level, changes. Other reference or another time: marts.region_comparison_as_of(as_of, reference := ''heilbronn-franken'').';
+COMMENT ON COLUMN marts.region_comparison.indicator_id IS 'Indicator id (core.indicators).';
+COMMENT ON COLUMN marts.region_comparison.indicator_label_de IS 'Indicator label, German.';
+COMMENT ON COLUMN marts.region_comparison.indicator_label_en IS 'Indicator label, English.';
+COMMENT ON COLUMN marts.region_comparison.topic IS 'demography, economy, social, labour_market or skilled_labour.';
+COMMENT ON COLUMN marts.region_comparison.region_code IS 'The region compared (core.regions).';
+COMMENT ON COLUMN marts.region_comparison.region_name_de IS 'Region name, German.';
+COMMENT ON COLUMN marts.region_comparison.region_name_en IS 'Region name, English.';
+COMMENT ON COLUMN marts.region_comparison.region_level IS 'Level of the region; ranks are within this level.';
+COMMENT ON COLUMN marts.region_comparison.period IS 'Reference period.';
+COMMENT ON COLUMN marts.region_comparison.freq IS 'A annual, Q quarterly, M monthly.';
+COMMENT ON COLUMN marts.region_comparison.value IS 'The region''s figure (NULL when withheld or incomplete).';
+COMMENT ON COLUMN marts.region_comparison.unit IS 'Unit of value, reference value and difference.';
+COMMENT ON COLUMN marts.region_comparison.status IS 'Status of the region''s figure.';
+COMMENT ON COLUMN marts.region_comparison.reference_code IS 'Reference region: the state or Germany.';
+COMMENT ON COLUMN marts.region_comparison.reference_name_de IS 'Reference region name, German.';
+COMMENT ON COLUMN marts.region_comparison.reference_value IS 'The reference region''s figure for the same indicator and period.';
+COMMENT ON COLUMN marts.region_comparison.reference_status IS 'Status of the reference figure.';
+COMMENT ON COLUMN marts.region_comparison.index_reference_100 IS 'value / reference value × 100.';
+COMMENT ON COLUMN marts.region_comparison.difference IS 'value − reference value (percentage points for rates).';
+COMMENT ON COLUMN marts.region_comparison.rank_in_level IS 'Rank by value, highest = 1, among the regions of the same level with a figure; ties share a rank.';
+COMMENT ON COLUMN marts.region_comparison.regions_in_level IS 'Regions of that level with a figure (the rank is out of these).';
+COMMENT ON COLUMN marts.region_comparison.previous_period IS 'The period before (NULL when the warehouse has none).';
+COMMENT ON COLUMN marts.region_comparison.change_previous IS 'value − value of the previous period (percentage points for rates).';
+COMMENT ON COLUMN marts.region_comparison.change_previous_pct IS 'Change against the previous period in %.';
+COMMENT ON COLUMN marts.region_comparison.period_5_back IS 'The period five periods before.';
+COMMENT ON COLUMN marts.region_comparison.change_5_periods IS 'value − value five periods before.';
+COMMENT ON COLUMN marts.region_comparison.change_5_periods_pct IS 'Change against five periods before in %.';
+COMMENT ON COLUMN marts.region_comparison.citation IS 'Credit line(s) of the sources.';
+COMMENT ON COLUMN marts.region_comparison.licence IS 'Licence(s) of the sources.';

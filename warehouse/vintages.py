@@ -1,0 +1,53 @@
+"""Merge a registered Arrow relation into a table with vintages (valid_from / valid_to).
+
+A row whose key (indicator, region, period) is new opens a vintage; a row whose value, status or
+unit changed closes the current vintage and opens a new one; an identical row changes nothing.
+Runs inside the caller's transaction: the caller decides what commits together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+_KEY = "c.indicator_id = i.indicator_id AND c.region_code = i.region_code AND c.period = i.period"
+_CHANGED = "(c.value IS DISTINCT FROM i.value OR c.status IS DISTINCT FROM i.status OR c.unit IS DISTINCT FROM i.unit)"
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    rows_new: int
+    rows_revised: int
+    rows_unchanged: int
+    rows_withdrawn: int = 0
+
+
+def merge_vintages(con: duckdb.DuckDBPyConnection, target: str, incoming: str, now: datetime,
+                   withdraw_absent: bool = False) -> MergeCounts:
+    """Merge relation `incoming` (the target's columns without valid_from/valid_to) into `target`.
+
+    withdraw_absent: `incoming` is the complete current state, so a current row it no longer holds
+    is closed too (used for computed values; a provider batch covers only part of a table).
+    """
+    new, revised, unchanged = con.execute(f"""
+        SELECT count(*) FILTER (WHERE c.indicator_id IS NULL),
+               count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND {_CHANGED}),
+               count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND NOT {_CHANGED})
+        FROM {incoming} i LEFT JOIN {target} c ON c.valid_to IS NULL AND {_KEY}
+    """).fetchone()
+    withdrawn = 0
+    if withdraw_absent:
+        withdrawn = con.execute(f"""
+            UPDATE {target} AS c SET valid_to = $now
+            WHERE c.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM {incoming} i WHERE {_KEY})
+        """, {"now": now}).fetchone()[0]
+    con.execute(f"UPDATE {target} AS c SET valid_to = $now FROM {incoming} i WHERE c.valid_to IS NULL AND {_KEY} AND {_CHANGED}",
+                {"now": now})
+    con.execute(f"""
+        INSERT INTO {target}
+        SELECT i.*, $now AS valid_from, NULL AS valid_to FROM {incoming} i
+        WHERE NOT EXISTS (SELECT 1 FROM {target} c WHERE c.valid_to IS NULL AND {_KEY})
+    """, {"now": now})
+    return MergeCounts(new, revised, unchanged, withdrawn)
