@@ -119,28 +119,46 @@ WHERE a0.indicator_id = {_quote(ops[0])} AND {where}
 """
 
 
+def _status_rank(status: str, catalog: Catalog) -> str:
+    """SQL: rank of a carried status (the catalog's first = highest), 0 for any other."""
+    carried = [s.status for s in catalog.statuses.values() if s.carried]
+    whens = " ".join(f"WHEN {_quote(s)} THEN {len(carried) - k}" for k, s in enumerate(carried))
+    return f"CASE {status} {whens} ELSE 0 END" if carried else "0"
+
+
+def _rank_status(rank: str, catalog: Catalog) -> str:
+    carried = [s.status for s in catalog.statuses.values() if s.carried]
+    whens = " ".join(f"WHEN {len(carried) - k} THEN {_quote(s)}" for k, s in enumerate(carried))
+    return f"CASE {rank} {whens} END" if carried else "NULL"
+
+
 def _sum_sql(catalog: Catalog) -> str:
-    """Every `sum` indicator of every larger region, with the members it lacks."""
+    """Every `sum` indicator of every larger region; complete only when every member has a figure.
+
+    One pass of aggregate functions (no per-row lists: this is the largest join of the build); the
+    members an incomplete sum lacks are looked up afterwards, for those few rows only.
+    """
     return f"""
 CREATE TABLE sums AS
-WITH periods AS (
-    SELECT DISTINCT m.target, v.indicator_id, v.period, v.period_key, v.period_index, v.freq, v.unit
-    FROM members m JOIN v ON v.region_code = m.member
-    WHERE v.indicator_id IN (SELECT indicator_id FROM summed)
-), cells AS (
-    SELECT p.*, m.member, x.value, x.status, x.sources
-    FROM periods p
-    JOIN members m ON m.target = p.target
-    LEFT JOIN v x ON x.indicator_id = p.indicator_id AND x.region_code = m.member AND x.period = p.period
-)
-SELECT indicator_id, target AS region_code, period, period_key, period_index, freq, unit,
-       CASE WHEN count(value) = count(*) THEN sum(value) END AS value,
-       CASE WHEN count(value) < count(*) THEN 'incomplete' ELSE {_carry("list(status)", catalog)} END AS status,
-       list_distinct(flatten(list(sources) FILTER (WHERE sources IS NOT NULL))) AS sources,
-       coalesce(list(member ORDER BY member) FILTER (WHERE value IS NULL), []) AS missing,
-       count(*) AS n_members
-FROM cells
-GROUP BY ALL
+SELECT v.indicator_id, m.target AS region_code, v.period, any_value(v.period_key) AS period_key,
+       any_value(v.period_index) AS period_index, v.freq, any_value(v.unit) AS unit,
+       CASE WHEN count(v.value) = any_value(m.n_members) THEN sum(v.value) END AS value,
+       CASE WHEN count(v.value) < any_value(m.n_members) THEN 'incomplete'
+            ELSE {_rank_status(f"max({_status_rank('v.status', catalog)})", catalog)} END AS status,
+       list_distinct(flatten(list(DISTINCT v.sources))) AS sources,
+       []::VARCHAR[] AS missing,
+       any_value(m.n_members) AS n_members
+FROM (SELECT *, count(*) OVER (PARTITION BY target) AS n_members FROM members) m
+JOIN v ON v.region_code = m.member
+WHERE v.indicator_id IN (SELECT indicator_id FROM summed)
+GROUP BY v.indicator_id, m.target, v.period, v.freq;
+
+UPDATE sums SET missing = (
+    SELECT list(m.member ORDER BY m.member) FROM members m
+    WHERE m.target = sums.region_code AND NOT EXISTS (
+        SELECT 1 FROM v WHERE v.indicator_id = sums.indicator_id AND v.region_code = m.member
+        AND v.period = sums.period AND v.value IS NOT NULL))
+WHERE status = 'incomplete';
 """
 
 
@@ -192,6 +210,6 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
         WHERE s.value IS NOT NULL  -- only a complete sum of the Kreise can be checked
         ORDER BY 1, 2, 3
     """).to_arrow_table()
-    values = db.sql("SELECT * FROM v ORDER BY indicator_id, region_code, period").to_arrow_table()
+    values = db.sql("SELECT * FROM v").to_arrow_table()
     db.close()
     return Derived(values.cast(VALUES_SCHEMA), checks)

@@ -5,7 +5,7 @@ from marts.region_comparison (against the state and Germany) and marts.region_pr
 state and Germany as rows, for side-by-side reading). Excel gets one sheet per topic with German
 headers, units, and a source and licence line; CSV (German conventions: `;`, decimal comma, UTF-8
 with BOM, for Excel users) and Parquet (for analysts, column names as in the mart) carry the
-credit line in every row.
+credit line in every row (the German CSV) or beside it (Parquet: `credits` file).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ COMPARISON_HEADERS_DE = {
     "rank_in_level": "Rang in der Ebene", "regions_in_level": "Regionen der Ebene",
     "change_previous": "Veränderung zur Vorperiode", "change_previous_pct": "Veränderung zur Vorperiode in %",
     "change_5_periods": "Veränderung über 5 Perioden", "change_5_periods_pct": "Veränderung über 5 Perioden in %",
-    "citation": "Quelle", "licence": "Lizenz",
 }
 PROFILE_KEYS_DE = {"region_code": "Regionalschlüssel", "region_name_de": "Region", "region_level": "Ebene", "period": "Jahr/Periode"}
 
@@ -35,9 +34,9 @@ class ExportError(ValueError):
     """The region is unknown, or the warehouse holds nothing for it."""
 
 
-def region_frames(con: duckdb.DuckDBPyConnection, region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The comparison rows of `region` and its member Kreise, and the profile rows of those plus the
-    state and Germany."""
+def region_frames(con: duckdb.DuckDBPyConnection, region: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The comparison rows of `region` and its member Kreise, the profile rows of those plus the
+    state and Germany, and the credit lines of their figures."""
     found = con.execute("SELECT members FROM core.regions WHERE region_code = ?", [region]).fetchone()
     if found is None:
         known = [r[0] for r in con.execute("SELECT region_code FROM core.regions WHERE level NOT IN ('kreis') ORDER BY 1").fetchall()]
@@ -54,12 +53,15 @@ def region_frames(con: duckdb.DuckDBPyConnection, region: str) -> tuple[pd.DataF
         "OR region_level IN ('state', 'country') ORDER BY region_code <> ?, region_level, region_code, period",
         [regions, region],
     ).df()
-    return comparison, profile.dropna(axis=1, how="all")
+    credits = con.execute(
+        "SELECT DISTINCT citation, licence FROM marts.indicator_values WHERE region_code IN (SELECT unnest(?::VARCHAR[]))", [regions]
+    ).df()
+    return comparison, profile.dropna(axis=1, how="all"), credits
 
 
-def _credit(comparison: pd.DataFrame) -> str:
-    citations = sorted({c for cell in comparison["citation"].dropna() for c in cell.split(" | ")})
-    licences = sorted({c for cell in comparison["licence"].dropna() for c in cell.split(" | ")})
+def _credit(credits: pd.DataFrame) -> str:
+    citations = sorted({c for cell in credits["citation"].dropna() for c in cell.split(" | ")})
+    licences = sorted({c for cell in credits["licence"].dropna() for c in cell.split(" | ")})
     return f"Quelle: {'; '.join(citations)}. Lizenz: {'; '.join(licences)}. Berechnungen: labour-monitor."
 
 
@@ -76,29 +78,29 @@ def export_region(db_path: Path, region: str, fmt: str, out_dir: Path) -> list[P
         raise ExportError(f"no published warehouse at {db_path}: run `labour-monitor run` first")
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        comparison, profile = region_frames(con, region)
+        comparison, profile, credits = region_frames(con, region)
         profile_headers = _profile_headers(con, profile)
     finally:
         con.close()
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"labour-monitor_{region}"
     if fmt == "parquet":
-        paths = [stem.with_name(stem.name + "_comparison.parquet"), stem.with_name(stem.name + "_profile.parquet")]
-        comparison.to_parquet(paths[0], index=False)
-        profile.to_parquet(paths[1], index=False)
+        paths = [stem.with_name(stem.name + f"_{part}.parquet") for part in ("comparison", "profile", "credits")]
+        for frame, target in zip((comparison, profile, credits), paths, strict=True):
+            frame.to_parquet(target, index=False)
         return paths
-    german = comparison[list(COMPARISON_HEADERS_DE)].rename(columns=COMPARISON_HEADERS_DE)
+    credit = _credit(credits)
+    german = comparison[list(COMPARISON_HEADERS_DE)].rename(columns=COMPARISON_HEADERS_DE).assign(Quelle=credit)
     if fmt == "csv":
         paths = [stem.with_name(stem.name + "_vergleich.csv"), stem.with_name(stem.name + "_profil.csv")]
         german.to_csv(paths[0], sep=";", decimal=",", index=False, encoding="utf-8-sig")
-        profile.rename(columns=profile_headers).assign(Quelle=_credit(comparison)).to_csv(
+        profile.rename(columns=profile_headers).assign(Quelle=credit).to_csv(
             paths[1], sep=";", decimal=",", index=False, encoding="utf-8-sig")
         return paths
     path = stem.with_suffix(".xlsx")
-    credit = _credit(comparison)
     with pd.ExcelWriter(path, engine="openpyxl") as xl:
         for topic, rows in comparison.groupby("topic", sort=False):
-            _sheet(xl, TOPICS_DE.get(topic, topic), german.loc[rows.index],
+            _sheet(xl, TOPICS_DE.get(topic, topic), german.loc[rows.index].drop(columns="Quelle"),
                    f"{rows['region_name_de'].iloc[0]}: {TOPICS_DE.get(topic, topic)} im Vergleich mit Land und Bund", credit)
         _sheet(xl, "Profil", profile.rename(columns=profile_headers), "Regionalprofil: ein Wert je Indikator und Jahr", credit)
     return [path]

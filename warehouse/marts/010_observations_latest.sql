@@ -1,5 +1,5 @@
--- The current figure of every indicator × region × period, with labels, unit, status and credit line.
-CREATE OR REPLACE TABLE marts.observations_latest AS
+-- A view (always current, nothing to rebuild): the current provider figure of every indicator × region × period, with labels, unit, status and credit line.
+CREATE OR REPLACE VIEW marts.observations_latest AS
 SELECT
     o.indicator_id,
     i.label_de        AS indicator_label_de,
@@ -27,10 +27,9 @@ JOIN core.indicators i USING (indicator_id)
 JOIN core.regions r USING (region_code)
 JOIN core.sources src ON src.source_id = o.source_id
 LEFT JOIN core.statuses s ON s.marker = o.marker
-WHERE o.valid_to IS NULL
-ORDER BY o.indicator_id, o.region_code, o.period;
+WHERE o.valid_to IS NULL;
 
-COMMENT ON TABLE marts.observations_latest IS 'Current figure of every indicator, region and period with German and English labels, unit, status flags and the source''s credit line. Rebuilt on every run.';
+COMMENT ON VIEW marts.observations_latest IS 'Current provider figure of every indicator, region and period (as loaded, with batch and marker) with German and English labels, unit, status flags and the source''s credit line.';
 COMMENT ON COLUMN marts.observations_latest.indicator_id IS 'Indicator id (core.indicators).';
 COMMENT ON COLUMN marts.observations_latest.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.observations_latest.indicator_label_en IS 'Indicator label, English.';

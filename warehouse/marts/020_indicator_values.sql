@@ -1,11 +1,14 @@
 -- Every region (Kreise, aggregates, state, Germany) × indicator × period, with labels, unit, status,
 -- source and licence. The macro answers for any moment: the figures as the published warehouse
 -- showed them then (core.region_values keeps every vintage); NULL = now.
+CREATE OR REPLACE MACRO marts.region_values_as_of(as_of) AS TABLE
+SELECT * FROM core.region_values
+WHERE CASE WHEN as_of IS NULL THEN valid_to IS NULL
+           ELSE valid_from <= CAST(as_of AS TIMESTAMPTZ) AND coalesce(valid_to > CAST(as_of AS TIMESTAMPTZ), true) END;
+
 CREATE OR REPLACE MACRO marts.indicator_values_as_of(as_of) AS TABLE
 WITH v AS (
-    SELECT * FROM core.region_values
-    WHERE CASE WHEN as_of IS NULL THEN valid_to IS NULL
-               ELSE valid_from <= CAST(as_of AS TIMESTAMPTZ) AND coalesce(valid_to > CAST(as_of AS TIMESTAMPTZ), true) END
+    SELECT * FROM marts.region_values_as_of(as_of)
 ), credits AS (
     SELECT l.sources,
            string_agg(s.citation, ' | ' ORDER BY s.source_id) AS citation,
@@ -38,10 +41,10 @@ JOIN core.indicators i USING (indicator_id)
 JOIN core.regions r USING (region_code)
 LEFT JOIN credits c ON c.sources = v.sources;
 
-CREATE OR REPLACE TABLE marts.indicator_values AS
-SELECT * FROM marts.indicator_values_as_of(NULL) ORDER BY indicator_id, region_code, period;
+CREATE OR REPLACE VIEW marts.indicator_values AS
+SELECT * FROM marts.indicator_values_as_of(NULL);
 
-COMMENT ON TABLE marts.indicator_values IS 'Every region (Kreise, partner regions, Regierungsbezirke, state, Germany) × indicator × period, latest figures, with labels, unit, status, source and licence. As published at another time: marts.indicator_values_as_of(TIMESTAMP ''2026-01-31'').';
+COMMENT ON VIEW marts.indicator_values IS 'Every region (Kreise, partner regions, Regierungsbezirke, state, Germany) × indicator × period, latest figures, with labels, unit, status, source and licence. As published at another time: marts.indicator_values_as_of(TIMESTAMP ''2026-01-31'').';
 COMMENT ON COLUMN marts.indicator_values.indicator_id IS 'Indicator id (core.indicators).';
 COMMENT ON COLUMN marts.indicator_values.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.indicator_values.indicator_label_en IS 'Indicator label, English.';
