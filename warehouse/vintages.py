@@ -31,23 +31,21 @@ def merge_vintages(con: duckdb.DuckDBPyConnection, target: str, incoming: str, n
     withdraw_absent: `incoming` is the complete current state, so a current row it no longer holds
     is closed too (used for computed values; a provider batch covers only part of a table).
     """
-    new, revised, unchanged = con.execute(f"""
-        SELECT count(*) FILTER (WHERE c.indicator_id IS NULL),
-               count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND {_CHANGED}),
-               count(*) FILTER (WHERE c.indicator_id IS NOT NULL AND NOT {_CHANGED})
-        FROM {incoming} i LEFT JOIN {target} c ON c.valid_to IS NULL AND {_KEY}
-    """).fetchone()
     withdrawn = 0
     if withdraw_absent:
         withdrawn = con.execute(f"""
             UPDATE {target} AS c SET valid_to = $now
             WHERE c.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM {incoming} i WHERE {_KEY})
-        """, {"now": now}).fetchone()[0]
-    con.execute(f"UPDATE {target} AS c SET valid_to = $now FROM {incoming} i WHERE c.valid_to IS NULL AND {_KEY} AND {_CHANGED}",
-                {"now": now})
-    con.execute(f"""
+        """, {"now": now}).fetchall()[0][0]
+    revised = con.execute(
+        f"UPDATE {target} AS c SET valid_to = $now FROM {incoming} i WHERE c.valid_to IS NULL AND {_KEY} AND {_CHANGED}",
+        {"now": now}).fetchall()[0][0]
+    opened = con.execute(f"""
         INSERT INTO {target}
         SELECT i.*, $now AS valid_from, NULL AS valid_to FROM {incoming} i
         WHERE NOT EXISTS (SELECT 1 FROM {target} c WHERE c.valid_to IS NULL AND {_KEY})
-    """, {"now": now})
-    return MergeCounts(new, revised, unchanged, withdrawn)
+    """, {"now": now}).fetchall()[0][0]
+    total = con.execute(f"SELECT count(*) FROM {incoming}").fetchall()[0][0]
+    # Rows opened are the new keys plus the revised ones (their old vintage was just closed).
+    new = opened - revised
+    return MergeCounts(new, revised, total - opened, withdrawn)

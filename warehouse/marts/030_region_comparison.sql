@@ -6,10 +6,7 @@ WITH v AS (
     SELECT *,
            CASE WHEN value IS NOT NULL THEN
                rank() OVER (PARTITION BY indicator_id, period, region_level, value IS NULL ORDER BY value DESC) END AS rank_in_level,
-           count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level,
-           -- exactly one and five periods back (a gap in the series gives NULL, not an older period)
-           first_value(period) OVER back1 AS previous_period, first_value(value) OVER back1 AS previous_value,
-           first_value(period) OVER back5 AS period_5_back, first_value(value) OVER back5 AS value_5_back
+           count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level
     FROM (  -- the figures with their labels (the credit lines are in marts.indicator_values)
         SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator_label_en, i.topic,
                v.region_code, r.name_de AS region_name_de, r.name_en AS region_name_en, r.level AS region_level,
@@ -18,9 +15,6 @@ WITH v AS (
         JOIN core.indicators i USING (indicator_id)
         JOIN core.regions r USING (region_code)
     )
-    WINDOW series AS (PARTITION BY indicator_id, region_code, freq ORDER BY period_index),
-           back1 AS (series RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING),
-           back5 AS (series RANGE BETWEEN 5 PRECEDING AND 5 PRECEDING)
 ), ref AS (
     SELECT indicator_id, period, region_code, region_name_de, region_level, value, status FROM v
     WHERE CASE WHEN reference IS NULL THEN region_level IN ('state', 'country') ELSE region_code = reference END
@@ -36,14 +30,19 @@ SELECT v.indicator_id, v.indicator_label_de, v.indicator_label_en, v.topic,
        v.value - ref.value                               AS difference,
        v.rank_in_level,
        v.regions_in_level,
-       v.previous_period,
-       v.value - v.previous_value                        AS change_previous,
-       (v.value / nullif(v.previous_value, 0) - 1) * 100 AS change_previous_pct,
-       v.period_5_back,
-       v.value - v.value_5_back                          AS change_5_periods,
-       (v.value / nullif(v.value_5_back, 0) - 1) * 100   AS change_5_periods_pct
+       p1.period                                         AS previous_period,
+       v.value - p1.value                                AS change_previous,
+       (v.value / nullif(p1.value, 0) - 1) * 100         AS change_previous_pct,
+       p5.period                                         AS period_5_back,
+       v.value - p5.value                                AS change_5_periods,
+       (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct
 FROM v
-JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period;
+JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
+-- exactly one and five periods back (a gap in the series gives NULL, not an older period)
+LEFT JOIN v p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
+              AND p1.period_index = v.period_index - 1
+LEFT JOIN v p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region_code AND p5.freq = v.freq
+              AND p5.period_index = v.period_index - 5;
 
 CREATE OR REPLACE TABLE marts.region_comparison AS
 SELECT * FROM marts.region_comparison_as_of(NULL);
