@@ -101,13 +101,19 @@ class Formula:
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Described:
+    """What every indicator has, drawn from a provider table or derived."""
+
     id: str
     label_de: str
     label_en: str
     definition: str
     unit: str
     topic: str
+
+
+@dataclass(frozen=True)
+class Indicator(Described):
     table: str
     content: str | None
     source_unit: str
@@ -117,15 +123,9 @@ class Indicator:
 
 
 @dataclass(frozen=True)
-class DerivedIndicator:
+class DerivedIndicator(Described):
     """An indicator computed for every region from other indicators (catalog: indicators.yaml `derived:`)."""
 
-    id: str
-    label_de: str
-    label_en: str
-    definition: str
-    unit: str
-    topic: str
     formula: Formula
     aggregation: Aggregation  # "formula" (default) or "sum" (summed from the provider regions' values)
 

@@ -1,0 +1,25 @@
+"""The benchmarks still run against the current code (tiny sizes; no timing is asserted here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def run(script: str, *args: str) -> str:
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_the_ingest_benchmark_runs_and_reports_its_ratios():
+    out = run("ingest.py", "--kreise", "3", "--years", "2", "--repeat", "1")
+    assert "ratio (parse+validate+load)/bare" in out and "current rows in the database after both loads 324" in out
+
+
+def test_the_mart_benchmark_runs_and_reports_the_rebuild():
+    out = run("marts.py", "--kreise", "40", "--indicators", "4", "--years", "6")
+    assert "full mart rebuild" in out and "core.observations                   960 rows" in out
