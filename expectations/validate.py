@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,12 @@ class Validator:
     def docs_index(self) -> Path:
         return Path(self.ctx.root_directory) / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
-    def _run(self, name: str, df: pd.DataFrame, params: dict[str, Any], verdict: Verdict, label: str) -> None:
-        result = self.checkpoints[name].run(batch_parameters={"dataframe": df}, expectation_parameters=params)
+    def _run(self, name: str, df: pd.DataFrame, params: dict[str, Any], verdict: Verdict, label: str, run_name: str) -> None:
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        # The run name is what Data Docs list the result under: the request, not GX's "__none__".
+        result = self.checkpoints[name].run(batch_parameters={"dataframe": df}, expectation_parameters=params,
+                                            run_id=RunIdentifier(run_name=run_name))
         for run in result.run_results.values():
             verdict.gx_results.append(run.to_json_dict())
             for r in run.results:
@@ -150,10 +155,11 @@ class Validator:
             "units": sorted({i.unit for i in self.catalog.indicators.values()}),
         }
         label = f"source {request.source_id}, table {request.table_id}"
-        self._run("observations", obs, params, verdict, label)
+        run_name = re.sub(r"[^A-Za-z0-9.-]+", "_", request.describe()).strip("_")  # a folder and link name in Data Docs
+        self._run("observations", obs, params, verdict, label, run_name)
         checks = table_checks(obs, request.table_id, self.catalog)
         if not checks.empty:
-            self._run("table_checks", checks, {}, verdict, label)
+            self._run("table_checks", checks, {}, verdict, label, run_name)
             failing = checks[~checks["ok"]]
             for r in failing.head(SAMPLE_ROWS).to_dict("records"):
                 (verdict.critical if r["severity"] == "critical" else verdict.warnings).append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="lm-prefect-")
@@ -19,6 +20,22 @@ import pytest  # noqa: E402
 from catalog import Catalog, default_catalog  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _prefect_console_outside_capsys():
+    """Prefect's console log handler keeps the sys.stderr it was created with. Created during a test
+    that uses capsys, it would write to that test's closed stream in every later test ("I/O operation
+    on closed file", then a RecursionError). Point it at pytest's session-wide stream before each test."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in list(logging.root.manager.loggerDict))]
+    for handler in {h for lg in loggers for h in getattr(lg, "handlers", []) if isinstance(h, PrefectConsoleHandler)}:
+        handler.stream = sys.stderr  # not setStream(): it would flush the closed stream
+        handler.console.file = sys.stderr
+    yield
 
 
 @pytest.fixture(scope="session")
