@@ -62,6 +62,10 @@ class SourceTable:
     start_year: int
     verified: bool
     note: str = ""
+    levels: tuple[str, ...] = ()  # the region levels the provider publishes the table for; empty: all
+
+    def publishes(self, level: str) -> bool:
+        return not self.levels or level in self.levels
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Status:
     label_de: str
     label_en: str
     carried: bool = False  # a figure computed from one with this status carries it (e.g. provisional)
+    provider: str = "genesis"  # whose sign it is: the same sign can differ ("e": final in GENESIS, estimated at Eurostat)
 
 
 @dataclass(frozen=True)
@@ -146,9 +151,21 @@ class Catalog:
     sources: dict[str, Source]
     tables: dict[str, SourceTable]
     indicators: dict[str, Indicator]
-    statuses: dict[str, Status]
+    statuses: dict[str, Status]  # the statistical offices' (GENESIS) markers
+    flags: dict[str, dict[str, Status]] = field(default_factory=dict)  # other providers' markers: provider -> marker -> status
     derived: dict[str, DerivedIndicator] = field(default_factory=dict)
     computed_statuses: dict[str, Status] = field(default_factory=dict)  # statuses without a provider marker
+
+    def markers(self, provider: str) -> dict[str, Status]:
+        """The value markers of one provider (catalog/statuses.yaml), keyed by the sign it writes."""
+        return self.statuses if provider == "genesis" else self.flags.get(provider, {})
+
+    def all_statuses(self) -> list[Status]:
+        return [*self.statuses.values(), *(s for markers in self.flags.values() for s in markers.values())]
+
+    def carried_statuses(self) -> list[str]:
+        """Statuses a computed figure takes over from its inputs, strongest first."""
+        return list(dict.fromkeys(s.status for s in self.all_statuses() if s.carried))
 
     def indicators_for(self, table_id: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.table == table_id]
@@ -315,6 +332,8 @@ def _check_indicators(cat: Catalog) -> None:
             raise CatalogError(f"{where}: source {t.source!r} is not in sources.yaml")
         if t.freq not in FREQUENCIES:
             raise CatalogError(f"{where}: freq {t.freq!r} is not one of {FREQUENCIES}")
+        if set(t.levels) - set(PUBLISHED_LEVELS):
+            raise CatalogError(f"{where}: levels {list(t.levels)} must be among {PUBLISHED_LEVELS}")
 
 
 def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
@@ -334,7 +353,10 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     )
     ind_path = directory / "indicators.yaml"
     tables = _unique(
-        [_build(SourceTable, e, f"indicators.yaml: table {n}") for n, e in enumerate(_read(ind_path, "tables"), 1)],
+        [
+            _build(SourceTable, e, f"indicators.yaml: table {n}", levels=tuple(e.get("levels", ())))
+            for n, e in enumerate(_read(ind_path, "tables"), 1)
+        ],
         "indicators.yaml tables",
     )
     indicators = _unique(
@@ -364,17 +386,19 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
         "indicators.yaml derived",
     )
     status_path = directory / "statuses.yaml"
-    statuses = _unique(
-        [_build(Status, e, f"statuses.yaml: entry {n}") for n, e in enumerate(_read(status_path, "statuses"), 1)],
-        "statuses.yaml",
-        key="marker",
-    )
+    every_status = [_build(Status, e, f"statuses.yaml: entry {n}") for n, e in enumerate(_read(status_path, "statuses"), 1)]
+    by_provider = {
+        p: _unique([s for s in every_status if s.provider == p], f"statuses.yaml ({p})", key="marker")
+        for p in dict.fromkeys(s.provider for s in every_status)
+    }
+    statuses = by_provider.pop("genesis", {})
     computed = _unique(
-        [_build(Status, {"marker": None} | e, f"statuses.yaml: computed {n}") for n, e in enumerate(_read(status_path, "computed"), 1)],
+        [_build(Status, {"marker": None, "provider": "labour-monitor"} | e, f"statuses.yaml: computed {n}")
+         for n, e in enumerate(_read(status_path, "computed"), 1)],
         "statuses.yaml computed",
         key="status",
     )
-    cat = Catalog(regions, sources, tables, indicators, statuses, derived, computed)
+    cat = Catalog(regions, sources, tables, indicators, statuses, flags=by_provider, derived=derived, computed_statuses=computed)
     _check_indicators(cat)
     return cat
 

@@ -38,7 +38,7 @@ def observation_frame(obs: pa.Table, catalog: Catalog) -> pd.DataFrame:
     takes rows of this frame once per expectation, and that is cheap on integer codes but slow on
     Arrow-backed strings (this is most of validation's cost on a large batch).
     """
-    suppressing = pa.array(sorted({s.status for s in catalog.statuses.values() if s.suppressed}), pa.string())
+    suppressing = pa.array(sorted({s.status for s in catalog.all_statuses() if s.suppressed}), pa.string())
     value, status, unit = obs.column("value"), obs.column("status"), obs.column("unit")
     is_rate = pc.is_in(unit, value_set=pa.array(sorted(RATE_UNITS), pa.string()))
     derived = {

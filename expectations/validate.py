@@ -44,10 +44,15 @@ class Verdict:
 
 
 def expected_kreise(request: TableRequest, catalog: Catalog) -> list[str]:
-    """The catalog Kreise a request asks for: all of them, or those its regional selection names."""
+    """The catalog Kreise a request asks for: all of them, or those its regional selection names
+    (GENESIS `regionalvariable`/`regionalkey` in AGS, Eurostat `geo` in NUTS); none for a table that
+    is not published for Kreise."""
     params = request.region_params
-    if params.get("regionalvariable", "KREISE") != "KREISE":
+    if params.get("regionalvariable", "KREISE") != "KREISE" or not catalog.tables[request.table_id].publishes("kreis"):
         return []
+    if "geo" in params:
+        nuts = set(params["geo"].split(","))
+        return sorted(k.code for k in catalog.kreise() if k.nuts in nuts)
     kreise = [k.code for k in catalog.kreise()]
     keys = [k for k in params.get("regionalkey", "").split(",") if k]
     return sorted(k for k in kreise if not keys or any(fnmatch.fnmatch(k, p) for p in keys))

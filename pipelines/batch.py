@@ -15,12 +15,13 @@ from catalog import Catalog, SourceTable
 from sources.contract import RawPayload, TableRequest
 from expectations.validate import Validator
 from sources.errors import FormatError, SourceError
+from sources.eurostat import parse_dataset
 from sources.genesis import parse_tablefile
 from warehouse.load import LoadCounts, last_loaded_sha, load_batch, new_batch_id, record_outcome, store_payload
 
 log = logging.getLogger(__name__)
 
-PARSERS = {"genesis": parse_tablefile}
+PARSERS = {"genesis": parse_tablefile, "eurostat": parse_dataset}
 
 
 @dataclass

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from catalog import Source
+from catalog import Source, default_catalog
 from sources.client import RetryPolicy
+from sources.eurostat import EurostatClient
 from sources.genesis import Credentials, GenesisClient
 from sources.recording import RecordingTransport, ReplayTransport
 
@@ -20,18 +21,29 @@ def transport(source: Source, settings: Settings) -> httpx.BaseTransport:
     return RecordingTransport(live, folder) if settings.mode == "record" else live
 
 
+def _policy(settings: Settings, policy: RetryPolicy | None) -> RetryPolicy:
+    return policy or (RetryPolicy(attempts=1, min_interval=0) if settings.mode == "replay" else RetryPolicy())
+
+
+def _http(source: Source, settings: Settings, policy: RetryPolicy) -> httpx.Client:
+    return httpx.Client(transport=transport(source, settings), timeout=policy.timeout, follow_redirects=False)
+
+
 def genesis_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> GenesisClient:
-    replay = settings.mode == "replay"
-    policy = policy or (RetryPolicy(attempts=1, min_interval=0) if replay else RetryPolicy())
-    http = httpx.Client(transport=transport(source, settings), timeout=policy.timeout, follow_redirects=False)
-    credentials = None if replay else Credentials.from_env(source)
-    return GenesisClient(source, http, credentials, policy=policy)
+    policy = _policy(settings, policy)
+    credentials = None if settings.mode == "replay" else Credentials.from_env(source)
+    return GenesisClient(source, _http(source, settings, policy), credentials, policy=policy)
 
 
-CLIENTS = {"genesis": genesis_client}
+def eurostat_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> EurostatClient:
+    policy = _policy(settings, policy)
+    return EurostatClient(source, _http(source, settings, policy), default_catalog(), policy=policy)
 
 
-def client_for(source: Source, settings: Settings) -> GenesisClient:
+CLIENTS = {"genesis": genesis_client, "eurostat": eurostat_client}
+
+
+def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient:
     try:
         return CLIENTS[source.provider](source, settings)
     except KeyError:

@@ -34,7 +34,7 @@ class Settings:
         )
 
 
-REGION_PARAMS = ("regionalvariable", "regionalkey")
+REGION_PARAMS = ("regionalvariable", "regionalkey", "geo")  # GENESIS (AGS), Eurostat (NUTS codes)
 
 
 def read_requests(path: Path) -> list[TableRequest]:

@@ -1,10 +1,11 @@
 """Build the offline sample's recordings from the cited figures in sample/figures.csv.
 
-The bodies are written in the exact format the Regionaldatenbank serves (a zip holding one ffcsv
-member; JSON envelopes for metadata/table), and the recordings are made through the real client
-(sources/genesis.py) and recorder (sources/recording.py): a run replays exactly these requests.
+The bodies are written in the exact format the providers serve (Regionaldatenbank: a zip holding one
+ffcsv member, JSON envelopes for metadata/table; Eurostat: JSON-stat 2.0), and the recordings are made
+through the real clients (sources/genesis.py, sources/eurostat.py) and recorder (sources/recording.py):
+a run replays exactly these requests.
 
-    python -m sample.make_recordings            # rewrite sample/recordings/regionalstatistik
+    python -m sample.make_recordings            # rewrite sample/recordings/{regionalstatistik,eurostat}
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import httpx
 from catalog import default_catalog
 from pipelines.settings import write_requests
 from sample.ffcsv import LAYOUTS, flat_file, regional_variable, zipped
+from sample.jsonstat import FREQ, GEO_LABEL, TIME_LABEL, UNIT_LABEL, Dimension, dataset
 from sources.client import RetryPolicy
 from sources.contract import TableRequest
+from sources.eurostat import EurostatClient
 from sources.genesis import GenesisClient
 from sources.recording import RecordingTransport
 
@@ -42,6 +45,17 @@ TABLES = {
     "12411-01-01-4": ("1773175772751", ("31.12.1995", "31.12.2024"), "31.03.2025 11:18:07h"),
     "13111-01-03-4": ("1773174923332", ("30.06.2008", "30.06.2025"), "08.09.2025 09:08:56h"),
 }
+EUROSTAT = "eurostat"
+# nama_10r_3gdp (E1): Germany, the state, the Regierungsbezirk Stuttgart and its 13 Kreise, 2019-2022.
+STUTTGART = "DE,DE1,DE11,DE111,DE112,DE113,DE114,DE115,DE116,DE117,DE118,DE119,DE11A,DE11B,DE11C,DE11D"
+EUROSTAT_REQUESTS = [TableRequest(EUROSTAT, "nama_10r_3gdp", 2019, 2022, (("geo", STUTTGART),))]
+# Per dataset: title and `extension.id` as the API writes them, and its dimensions in the API's order
+# (the SDMX key order, as in the header `freq,unit,geo\TIME_PERIOD` of the real TSV).
+DATASETS = {
+    "nama_10r_3gdp": ("Gross domestic product (GDP) at current market prices by NUTS 3 region", "NAMA_10R_3GDP",
+                      ("freq", "unit", "geo", "time")),
+}
+UNITS = {"MIO_EUR": "Million euro", "EUR_HAB": "Euro per inhabitant"}
 COPYRIGHT = (
     "© Statistische Ämter des Bundes und der Länder, Deutschland, 2026.\nDieses Werk ist lizenziert unter der "
     "Datenlizenz Deutschland\n- Namensnennung - Version 2.0."
@@ -85,8 +99,40 @@ def metadata_body(table: str, time_range: tuple[str, str], updated: str) -> byte
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def eurostat_answer(request: httpx.Request, rows: list[dict[str, str]]) -> httpx.Response:
+    """The JSON-stat answer to a Statistics API request: the figures its dataset, units, regions and years select."""
+    catalog = default_catalog()
+    params, table = request.url.params, request.url.path.rsplit("/", 1)[-1]
+    label, extension_id, order = DATASETS[table]
+    nuts = {r.code: r.nuts for r in catalog.regions.values()}
+    geo, units = params.get_list("geo"), params.get_list("unit")
+    first, last = int(params["sinceTimePeriod"]), int(params["untilTimePeriod"])
+    chosen = [r for r in rows if r["table"] == table and first <= int(r["period"]) <= last
+              and nuts.get(r["region_code"]) in geo and r["attributes"] in units]
+    dims = {
+        "freq": FREQ,
+        "unit": Dimension("unit", UNIT_LABEL, {u: UNITS[u] for u in units if any(r["attributes"] == u for r in chosen)}),
+        "geo": Dimension("geo", GEO_LABEL, {g: r["region_label"] for g in geo for r in chosen if nuts[r["region_code"]] == g}),
+        "time": Dimension("time", TIME_LABEL, {p: p for p in sorted({r["period"] for r in chosen})}),
+    }
+    cells = {("A", r["attributes"], nuts[r["region_code"]], r["period"]): (float(r["value"]), r["flag"] or None) for r in chosen}
+    body = dataset(label, extension_id, [dims[d] for d in order], cells, catalog.markers(EUROSTAT))
+    return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+def build_eurostat(out: Path, rows: list[dict[str, str]]) -> None:
+    """Write recordings for EUROSTAT_REQUESTS from `rows`."""
+    catalog = default_catalog()
+    folder = out / EUROSTAT
+    shutil.rmtree(folder, ignore_errors=True)
+    http = httpx.Client(transport=RecordingTransport(httpx.MockTransport(lambda r: eurostat_answer(r, rows)), folder))
+    client = EurostatClient(catalog.sources[EUROSTAT], http, catalog, policy=RetryPolicy(attempts=1, min_interval=0))
+    for r in EUROSTAT_REQUESTS:
+        list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
+
+
 def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = None) -> None:
-    """Write recordings for REQUESTS from `rows` (default: the current figures of figures.csv)."""
+    """Write recordings for REQUESTS and EUROSTAT_REQUESTS from `rows` (default: the current figures of figures.csv)."""
     catalog = default_catalog()
     rows = figures() if rows is None else rows
     folder = out / SOURCE
@@ -112,7 +158,8 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
     client = GenesisClient(catalog.sources[SOURCE], http, policy=RetryPolicy(attempts=1, min_interval=0))
     for r in REQUESTS:
         list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
-    write_requests(out / "requests.yaml", REQUESTS,
+    build_eurostat(out, rows)
+    write_requests(out / "requests.yaml", REQUESTS + EUROSTAT_REQUESTS,
                    "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
 
 

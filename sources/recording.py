@@ -34,12 +34,19 @@ KEPT_RESPONSE_HEADERS = (
 _EXTENSIONS = {"application/zip": "zip", "application/json": "json", "text/csv": "csv", "text/html": "html"}
 
 
-def request_params(request: httpx.Request) -> dict[str, str]:
-    """Query and form-body parameters of a request, without credentials."""
-    params = dict(request.url.params.multi_items())
+def request_params(request: httpx.Request) -> dict[str, str | list[str]]:
+    """Query and form-body parameters of a request, without credentials. A repeated parameter
+    (Eurostat's `geo=DE117&geo=DE118`) is the list of its values in the order sent."""
+    pairs = list(request.url.params.multi_items())
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        params |= dict(parse_qsl(request.content.decode("utf-8"), keep_blank_values=True))
-    return {k: v for k, v in sorted(params.items()) if k.lower() not in SECRET_PARAMS}
+        pairs += parse_qsl(request.content.decode("utf-8"), keep_blank_values=True)
+    params: dict[str, str | list[str]] = {}
+    for key, value in pairs:
+        if key.lower() in SECRET_PARAMS:
+            continue
+        seen = params.get(key)
+        params[key] = value if seen is None else [*seen, value] if isinstance(seen, list) else [seen, value]
+    return dict(sorted(params.items()))
 
 
 def request_key(request: httpx.Request) -> str:
@@ -49,14 +56,15 @@ def request_key(request: httpx.Request) -> str:
 
 
 def describe(request: httpx.Request) -> str:
-    params = "&".join(f"{k}={v}" for k, v in request_params(request).items())
+    params = "&".join(f"{k}={x}" for k, v in request_params(request).items() for x in (v if isinstance(v, list) else [v]))
     return f"{request.method} {request.url.copy_with(query=None)} {params}".strip()
 
 
 def _slug(request: httpx.Request) -> str:
     params = request_params(request)
     parts = request.url.path.rstrip("/").split("/")[-2:] + [params.get("name", "")]
-    years = "-".join(p for p in (params.get("startyear"), params.get("endyear")) if p)
+    first, last = params.get("startyear") or params.get("sinceTimePeriod"), params.get("endyear") or params.get("untilTimePeriod")
+    years = "-".join(p for p in (first, last) if isinstance(p, str))
     return re.sub(r"[^A-Za-z0-9._-]+", "-", "_".join(p for p in parts + [years] if p))
 
 
@@ -79,7 +87,7 @@ class Recording:
     path: Path
     method: str
     url: str
-    params: dict[str, str]
+    params: dict[str, str | list[str]]
     status: int
     headers: dict[str, str]
     body_file: str

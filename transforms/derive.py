@@ -69,7 +69,7 @@ def _quote(text: str) -> str:
 
 def _carry(statuses: str, catalog: Catalog) -> str:
     """SQL: the first carried status of the catalog found in the list expression `statuses`."""
-    carried = [s.status for s in catalog.statuses.values() if s.carried]
+    carried = catalog.carried_statuses()
     whens = " ".join(f"WHEN list_contains({statuses}, {_quote(s)}) THEN {_quote(s)}" for s in carried)
     return f"CASE {whens} END" if whens else "NULL"
 
@@ -121,13 +121,13 @@ WHERE a0.indicator_id = {_quote(ops[0])} AND {where}
 
 def _status_rank(status: str, catalog: Catalog) -> str:
     """SQL: rank of a carried status (the catalog's first = highest), 0 for any other."""
-    carried = [s.status for s in catalog.statuses.values() if s.carried]
+    carried = catalog.carried_statuses()
     whens = " ".join(f"WHEN {_quote(s)} THEN {len(carried) - k}" for k, s in enumerate(carried))
     return f"CASE {status} {whens} ELSE 0 END" if carried else "0"
 
 
 def _rank_status(rank: str, catalog: Catalog) -> str:
-    carried = [s.status for s in catalog.statuses.values() if s.carried]
+    carried = catalog.carried_statuses()
     whens = " ".join(f"WHEN {len(carried) - k} THEN {_quote(s)}" for k, s in enumerate(carried))
     return f"CASE {rank} {whens} END" if carried else "NULL"
 

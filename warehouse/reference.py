@@ -42,18 +42,18 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
         + [("scale", pa.float64()), ("verified", pa.bool_())]))
     sources = pa.Table.from_pylist(
         [
-            {"source_id": s.id, "name": s.name, "base_url": s.base_url, "licence": s.licence,
+            {"source_id": s.id, "provider": s.provider, "name": s.name, "base_url": s.base_url, "licence": s.licence,
              "licence_url": s.licence_url, "citation": s.citation}
             for s in catalog.sources.values()
         ]
     )
     statuses = pa.Table.from_pylist(
         [
-            {"marker": s.marker, "status": s.status, "suppressed": s.suppressed, "label_de": s.label_de,
-             "label_en": s.label_en}
-            for s in [*catalog.statuses.values(), *catalog.computed_statuses.values()]
+            {"provider": s.provider, "marker": s.marker, "status": s.status, "suppressed": s.suppressed,
+             "label_de": s.label_de, "label_en": s.label_en}
+            for s in [*catalog.all_statuses(), *catalog.computed_statuses.values()]
         ],
-        schema=pa.schema([("marker", pa.string()), ("status", pa.string()), ("suppressed", pa.bool_()),
+        schema=pa.schema([("provider", pa.string()), ("marker", pa.string()), ("status", pa.string()), ("suppressed", pa.bool_()),
                           ("label_de", pa.string()), ("label_en", pa.string())]),
     )
     return {"regions": regions, "indicators": indicators, "sources": sources, "statuses": statuses}

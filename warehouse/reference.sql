@@ -27,6 +27,7 @@ COMMENT ON COLUMN core.indicators.verified IS 'True when the table structure was
 
 COMMENT ON TABLE core.sources IS 'Providers from catalog/sources.yaml with licence and citation.';
 COMMENT ON COLUMN core.sources.source_id IS 'Source id.';
+COMMENT ON COLUMN core.sources.provider IS 'Provider family whose value markers the source writes (core.statuses.provider).';
 COMMENT ON COLUMN core.sources.name IS 'Name of the provider and its API.';
 COMMENT ON COLUMN core.sources.base_url IS 'Base URL of the API.';
 COMMENT ON COLUMN core.sources.licence IS 'Licence of the data.';
@@ -34,6 +35,7 @@ COMMENT ON COLUMN core.sources.licence_url IS 'Text of the licence.';
 COMMENT ON COLUMN core.sources.citation IS 'Credit line to show with the figures.';
 
 COMMENT ON TABLE core.statuses IS 'Value markers of the providers (catalog/statuses.yaml) and what they mean.';
+COMMENT ON COLUMN core.statuses.provider IS 'Whose sign it is (genesis: the statistical offices; eurostat; labour-monitor for computed figures): one sign can mean different things (e: final at GENESIS, estimated at Eurostat).';
 COMMENT ON COLUMN core.statuses.marker IS 'The sign as the provider writes it; NULL for statuses the warehouse gives to computed figures (incomplete).';
 COMMENT ON COLUMN core.statuses.status IS 'The warehouse word for it (core.observations.status).';
 COMMENT ON COLUMN core.statuses.suppressed IS 'True when the value is withheld: stored as NULL, never 0.';

@@ -46,6 +46,8 @@ def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):
          "topic: weather\n    table: \"12411-01-01-4\"\n    content: BEVSTD\n    source_unit: Anzahl\n    filters: {GES: \"\"}", "'population'"),
         ("indicators.yaml", "  - id: population_female", "  - id: population", "duplicate id 'population'"),
         ("sources.yaml", "    licence: dl-de/by-2-0\n", "", "missing keys ['licence']"),
+        ("indicators.yaml", "levels: [country, state, regbez],", "levels: [country, nuts2],", "'lfst_r_lfu3rt'"),
+        ("statuses.yaml", '{provider: eurostat, marker: "b",', '{provider: eurostat, marker: "p",', "(eurostat): duplicate marker 'p'"),
     ],
 )
 def test_a_broken_catalog_names_the_file_and_entry(tmp_path: Path, file, old, new, message):

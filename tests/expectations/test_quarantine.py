@@ -109,3 +109,10 @@ def test_expected_kreise_follow_the_regional_selection(catalog):
     assert expected_kreise(hf, catalog) == ["08121", "08125", "08126", "08127", "08128"]
     state = TableRequest("regionalstatistik", TABLE, 2023, 2023, (("regionalvariable", "DLAND"), ("regionalkey", "08")))
     assert expected_kreise(state, catalog) == []
+
+
+def test_expected_kreise_of_eurostat_requests_follow_their_nuts_codes_and_the_tables_levels(catalog):
+    gdp = TableRequest("eurostat", "nama_10r_3gdp", 2021, 2021, (("geo", "DE,DE1,DE11,DE117,DE118,DE119,DE11A,DE11B"),))
+    assert expected_kreise(gdp, catalog) == ["08121", "08125", "08126", "08127", "08128"]
+    assert len(expected_kreise(TableRequest("eurostat", "nama_10r_3gdp", 2021, 2021), catalog)) == 44
+    assert expected_kreise(TableRequest("eurostat", "lfst_r_lfu3rt", 2021, 2021), catalog) == []  # NUTS 2 at the finest

@@ -26,7 +26,7 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 7}
+    assert summary["batches"] == {"loaded": 8}  # seven GENESIS requests, one Eurostat
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
         ((i, p), v)
@@ -35,7 +35,7 @@ def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     assert rows[("population", "2024-12-31")] == 353877  # Regionaldatenbank 12411-01-01-4, 2026-03
     assert rows[("population", "2023-12-31")] == 353609
     assert rows[("employees_svb_workplace", "2023-06-30")] == 151059
-    labels = query(tmp_path, "SELECT DISTINCT region_name_de, citation FROM marts.observations_latest WHERE region_code='08125'")
+    labels = query(tmp_path, "SELECT DISTINCT region_name_de, citation FROM marts.observations_latest WHERE region_code='08125' AND source_id='regionalstatistik'")
     assert labels == [("Heilbronn, Landkreis", labels[0][1])]
     assert "Statistische Ämter des Bundes und der Länder" in labels[0][1] and "Version 2.0" in labels[0][1]
 
@@ -44,7 +44,7 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 7}
+    assert summary["batches"] == {"unchanged": 8}
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
@@ -89,7 +89,7 @@ def test_a_batch_with_a_changed_unit_is_quarantined_and_the_others_still_load(tm
     assert "regionalstatistik" in message and "13111-01-03-4" in message and "row 2" in message and "unit" in message
     assert query(tmp_path / "data", "SELECT table_id, reason FROM ops.quarantine") == [("13111-01-03-4", message)]
     outcomes = query(tmp_path / "data", "SELECT outcome, count(*) FROM ops.batch_outcomes WHERE run_id = (SELECT run_id FROM ops.runs ORDER BY started_at DESC LIMIT 1) GROUP BY 1 ORDER BY 1")
-    assert outcomes == [("quarantined", 1), ("unchanged", 6)]
+    assert outcomes == [("quarantined", 1), ("unchanged", 7)]
     # the last good employees figures are all still there
     assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(8,)]
 

@@ -26,7 +26,7 @@ FROM core.observations o
 JOIN core.indicators i USING (indicator_id)
 JOIN core.regions r USING (region_code)
 JOIN core.sources src ON src.source_id = o.source_id
-LEFT JOIN core.statuses s ON s.marker = o.marker
+LEFT JOIN core.statuses s ON s.marker = o.marker AND s.provider = src.provider
 WHERE o.valid_to IS NULL;
 
 COMMENT ON VIEW marts.observations_latest IS 'Current provider figure of every indicator, region and period (as loaded, with batch and marker) with German and English labels, unit, status flags and the source''s credit line.';
