@@ -2,28 +2,25 @@
 -- difference, rank among the regions of its level, change against the previous period and five
 -- periods back. reference NULL = against the state and against Germany (one row each).
 CREATE OR REPLACE MACRO marts.region_comparison_as_of(as_of, reference := NULL) AS TABLE
-WITH v AS (
+WITH f AS (  -- the figures, narrow: labels are joined last (the window below sorts every column it carries)
+    SELECT v.indicator_id, v.region_code, r.level AS region_level, v.period, v.period_index, v.freq, v.value, v.unit, v.status
+    FROM marts.region_values_as_of(as_of) v JOIN core.regions r USING (region_code)
+), v AS (
     SELECT *,
-           CASE WHEN value IS NOT NULL THEN
-               rank() OVER (PARTITION BY indicator_id, period, region_level, value IS NULL ORDER BY value DESC) END AS rank_in_level,
+           -- NULLs sort last, so they do not shift the ranks of the figures; they get no rank themselves
+           CASE WHEN value IS NOT NULL THEN rank() OVER level_ranking END AS rank_in_level,
            count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level
-    FROM (  -- the figures with their labels (the credit lines are in marts.indicator_values)
-        SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator_label_en, i.topic,
-               v.region_code, r.name_de AS region_name_de, r.name_en AS region_name_en, r.level AS region_level,
-               v.period, v.period_index, v.freq, v.value, v.unit, v.status
-        FROM marts.region_values_as_of(as_of) v
-        JOIN core.indicators i USING (indicator_id)
-        JOIN core.regions r USING (region_code)
-    )
+    FROM f
+    WINDOW level_ranking AS (PARTITION BY indicator_id, period, region_level ORDER BY value DESC NULLS LAST)
 ), ref AS (
-    SELECT indicator_id, period, region_code, region_name_de, region_level, value, status FROM v
+    SELECT indicator_id, period, region_code, value, status FROM f
     WHERE CASE WHEN reference IS NULL THEN region_level IN ('state', 'country') ELSE region_code = reference END
 )
-SELECT v.indicator_id, v.indicator_label_de, v.indicator_label_en, v.topic,
-       v.region_code, v.region_name_de, v.region_name_en, v.region_level,
+SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator_label_en, i.topic,
+       v.region_code, r.name_de AS region_name_de, r.name_en AS region_name_en, v.region_level,
        v.period, v.freq, v.value, v.unit, v.status,
        ref.region_code                                   AS reference_code,
-       ref.region_name_de                                AS reference_name_de,
+       rr.name_de                                        AS reference_name_de,
        ref.value                                         AS reference_value,
        ref.status                                        AS reference_status,
        v.value / nullif(ref.value, 0) * 100              AS index_reference_100,
@@ -38,10 +35,13 @@ SELECT v.indicator_id, v.indicator_label_de, v.indicator_label_en, v.topic,
        (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct
 FROM v
 JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
+JOIN core.indicators i ON i.indicator_id = v.indicator_id
+JOIN core.regions r ON r.region_code = v.region_code
+JOIN core.regions rr ON rr.region_code = ref.region_code
 -- exactly one and five periods back (a gap in the series gives NULL, not an older period)
-LEFT JOIN v p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
+LEFT JOIN f p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
               AND p1.period_index = v.period_index - 1
-LEFT JOIN v p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region_code AND p5.freq = v.freq
+LEFT JOIN f p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region_code AND p5.freq = v.freq
               AND p5.period_index = v.period_index - 5;
 
 CREATE OR REPLACE TABLE marts.region_comparison AS
