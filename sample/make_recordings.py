@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 from catalog import default_catalog
-from pipelines.settings import write_requests
+from pipelines.settings import read_requests, write_requests
 from sample.ffcsv import LAYOUTS, flat_file, regional_variable, zipped
 from sources.client import RetryPolicy
 from sources.contract import TableRequest
@@ -112,7 +112,8 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
     client = GenesisClient(catalog.sources[SOURCE], http, policy=RetryPolicy(attempts=1, min_interval=0))
     for r in REQUESTS:
         list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
-    write_requests(out / "requests.yaml", REQUESTS,
+    others = [r for r in read_requests(out / "requests.yaml") if r.source_id != SOURCE]  # e.g. the partner files
+    write_requests(out / "requests.yaml", REQUESTS + others,
                    "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
 
 

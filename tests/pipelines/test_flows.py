@@ -26,7 +26,7 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 7}
+    assert summary["batches"] == {"loaded": 8}  # 7 GENESIS requests, 1 partner file
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
         ((i, p), v)
@@ -44,7 +44,7 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 7}
+    assert summary["batches"] == {"unchanged": 8}
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
