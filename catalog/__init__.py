@@ -62,6 +62,11 @@ class SourceTable:
     start_year: int
     verified: bool
     note: str = ""
+    # A table read whole (a partner file, forecasts included) declares the last year it may hold; GX then
+    # checks its rows against start_year..end_year instead of the request's years.
+    end_year: int | None = None
+    # Regions every batch must contain; default: the Kreise the request selects.
+    regions: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()  # the region levels the provider publishes the table for; empty: all
 
     def publishes(self, level: str) -> bool:
@@ -124,6 +129,7 @@ class Indicator(Described):
     filters: dict[str, str]
     aggregation: Aggregation
     verified: bool
+    signed: bool = False  # a balance that can be negative (a shortage; negative = surplus), not a count
 
 
 @dataclass(frozen=True)
@@ -334,6 +340,11 @@ def _check_indicators(cat: Catalog) -> None:
             raise CatalogError(f"{where}: freq {t.freq!r} is not one of {FREQUENCIES}")
         if set(t.levels) - set(PUBLISHED_LEVELS):
             raise CatalogError(f"{where}: levels {list(t.levels)} must be among {PUBLISHED_LEVELS}")
+        if t.end_year is not None and t.end_year < t.start_year:
+            raise CatalogError(f"{where}: end_year {t.end_year} before start_year {t.start_year}")
+        unknown = [r for r in t.regions if r not in cat.regions]
+        if unknown:
+            raise CatalogError(f"{where}: regions {unknown} are not in regions.yaml")
 
 
 def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
@@ -354,7 +365,8 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     ind_path = directory / "indicators.yaml"
     tables = _unique(
         [
-            _build(SourceTable, e, f"indicators.yaml: table {n}", levels=tuple(e.get("levels", ())))
+            _build(SourceTable, e, f"indicators.yaml: table {n}", levels=tuple(e.get("levels", ())),
+                   regions=tuple(e.get("regions", ())))
             for n, e in enumerate(_read(ind_path, "tables"), 1)
         ],
         "indicators.yaml tables",

@@ -41,10 +41,12 @@ def observation_frame(obs: pa.Table, catalog: Catalog) -> pd.DataFrame:
     suppressing = pa.array(sorted({s.status for s in catalog.all_statuses() if s.suppressed}), pa.string())
     value, status, unit = obs.column("value"), obs.column("status"), obs.column("unit")
     is_rate = pc.is_in(unit, value_set=pa.array(sorted(RATE_UNITS), pa.string()))
+    signed = pa.array(sorted(i.id for i in catalog.indicators.values() if i.signed), pa.string())  # balances, not counts
+    not_count = pc.or_(is_rate, pc.is_in(obs.column("indicator_id"), value_set=signed))
     derived = {
         "year": _year(obs.column("period")),
         "null_iff_suppressed": pc.equal(pc.is_null(value), pc.fill_null(pc.is_in(status, value_set=suppressing), False)),
-        "count_value": pc.if_else(is_rate, pa.scalar(None, pa.float64()), value),
+        "count_value": pc.if_else(not_count, pa.scalar(None, pa.float64()), value),
         "rate_value": pc.if_else(is_rate, value, pa.scalar(None, pa.float64())),
     }
     lean = obs.select([*CATEGORIES, "value", "status", "source_row"])

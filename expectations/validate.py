@@ -154,9 +154,10 @@ class Validator:
         verdict = Verdict()
         params = {
             "known_regions": sorted(self.catalog.regions),
-            "expected_kreise": expected_kreise(request, self.catalog),
-            "first_year": max(table.start_year, request.first_year),
-            "last_year": request.last_year,
+            # A table read whole (partner files) declares the regions and years its batches hold.
+            "expected_kreise": list(table.regions) or expected_kreise(request, self.catalog),
+            "first_year": table.start_year if table.end_year else max(table.start_year, request.first_year),
+            "last_year": table.end_year or request.last_year,
             "units": sorted({i.unit for i in self.catalog.indicators.values()}),
         }
         label = f"source {request.source_id}, table {request.table_id}"

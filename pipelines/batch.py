@@ -16,12 +16,15 @@ from sources.contract import RawPayload, TableRequest
 from expectations.validate import Validator
 from sources.errors import FormatError, SourceError
 from sources.eurostat import parse_dataset
+from sources.files import parse_payload
 from sources.genesis import parse_tablefile
 from warehouse.load import LoadCounts, last_loaded_sha, load_batch, new_batch_id, record_outcome, store_payload
 
 log = logging.getLogger(__name__)
 
-PARSERS = {"genesis": parse_tablefile, "eurostat": parse_dataset}
+PARSERS = {"genesis": parse_tablefile, "eurostat": parse_dataset}  # provider -> parse(data, table, catalog, batch_id)
+# Providers whose parser takes the whole payload: partner files name the file in their errors.
+PAYLOAD_PARSERS = {"files": parse_payload}
 
 
 @dataclass
@@ -59,7 +62,10 @@ def process_payload(
         batch_id = new_batch_id(table.id)
         path = store_payload(data_dir, payload)
         try:
-            parsed = PARSERS[src.provider](payload.data, table, catalog, batch_id)
+            if src.provider in PAYLOAD_PARSERS:
+                parsed = PAYLOAD_PARSERS[src.provider](payload, table, catalog, batch_id)
+            else:
+                parsed = PARSERS[src.provider](payload.data, table, catalog, batch_id)
         except FormatError as exc:
             return quarantine(con, run_id, batch_id, payload, path, str(exc), failing_rows=[{"row": exc.row}] if exc.row else [])
         verdict = validator.validate(parsed.observations, request)

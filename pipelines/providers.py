@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import httpx
 
 from catalog import Source, default_catalog
 from sources.client import RetryPolicy
 from sources.eurostat import EurostatClient
+from sources.files import DROP_FOLDER_ENV, FilesClient, load_kinds
 from sources.genesis import Credentials, GenesisClient
 from sources.recording import RecordingTransport, ReplayTransport
 
@@ -40,10 +44,21 @@ def eurostat_client(source: Source, settings: Settings, policy: RetryPolicy | No
     return EurostatClient(source, _http(source, settings, policy), default_catalog(), policy=policy)
 
 
-CLIENTS = {"genesis": genesis_client, "eurostat": eurostat_client}
+def files_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> FilesClient:
+    """Partner files. Replay reads the copies beside the recordings (<recordings>/<source id>/); live and
+    record read the drop folder $LABOUR_MONITOR_PARTNER_FILES/<source id>/, and record keeps a copy for replay."""
+    policy = _policy(settings, policy)
+    recorded = settings.recordings_dir / source.id
+    drop = os.environ.get(DROP_FOLDER_ENV)
+    folder = recorded if settings.mode == "replay" else (Path(drop) / source.id if drop else None)
+    return FilesClient(source, load_kinds(default_catalog()), folder, _http(source, settings, policy), policy,
+                       keep_in=recorded if settings.mode == "record" else None)
 
 
-def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient:
+CLIENTS = {"genesis": genesis_client, "eurostat": eurostat_client, "files": files_client}
+
+
+def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient | FilesClient:
     try:
         return CLIENTS[source.provider](source, settings)
     except KeyError:

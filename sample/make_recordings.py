@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 from catalog import default_catalog
-from pipelines.settings import write_requests
+from pipelines.settings import read_requests, write_requests
 from sample.ffcsv import LAYOUTS, flat_file, regional_variable, zipped
 from sample.jsonstat import FREQ, GEO_LABEL, TIME_LABEL, UNIT_LABEL, Dimension, dataset
 from sources.client import RetryPolicy
@@ -159,7 +159,9 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
     for r in REQUESTS:
         list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
     build_eurostat(out, rows)
-    write_requests(out / "requests.yaml", REQUESTS + EUROSTAT_REQUESTS,
+    sources = {r.source_id for r in REQUESTS + EUROSTAT_REQUESTS}
+    others = [r for r in read_requests(out / "requests.yaml") if r.source_id not in sources]  # e.g. the partner files
+    write_requests(out / "requests.yaml", REQUESTS + EUROSTAT_REQUESTS + others,
                    "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
 
 

@@ -26,7 +26,7 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 8}  # seven GENESIS requests, one Eurostat
+    assert summary["batches"] == {"loaded": 9}  # seven GENESIS requests, one Eurostat, one partner file
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
         ((i, p), v)
