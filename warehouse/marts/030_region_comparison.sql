@@ -34,10 +34,11 @@ SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator
        v.value - p5.value                                AS change_5_periods,
        (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct
 FROM v
-JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
+-- a figure no reference region has (e.g. a partner file's) is kept once, with no reference
+LEFT JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
 JOIN core.indicators i ON i.indicator_id = v.indicator_id
 JOIN core.regions r ON r.region_code = v.region_code
-JOIN core.regions rr ON rr.region_code = ref.region_code
+LEFT JOIN core.regions rr ON rr.region_code = ref.region_code
 -- exactly one and five periods back (a gap in the series gives NULL, not an older period)
 LEFT JOIN f p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
               AND p1.period_index = v.period_index - 1
@@ -61,7 +62,7 @@ COMMENT ON COLUMN marts.region_comparison.freq IS 'A annual, Q quarterly, M mont
 COMMENT ON COLUMN marts.region_comparison.value IS 'The region''s figure (NULL when withheld or incomplete).';
 COMMENT ON COLUMN marts.region_comparison.unit IS 'Unit of value, reference value and difference.';
 COMMENT ON COLUMN marts.region_comparison.status IS 'Status of the region''s figure.';
-COMMENT ON COLUMN marts.region_comparison.reference_code IS 'Reference region: the state or Germany.';
+COMMENT ON COLUMN marts.region_comparison.reference_code IS 'Reference region: the state or Germany; NULL when neither has a figure of this indicator and period (the region''s row is kept, without comparison).';
 COMMENT ON COLUMN marts.region_comparison.reference_name_de IS 'Reference region name, German.';
 COMMENT ON COLUMN marts.region_comparison.reference_value IS 'The reference region''s figure for the same indicator and period.';
 COMMENT ON COLUMN marts.region_comparison.reference_status IS 'Status of the reference figure.';
