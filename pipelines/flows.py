@@ -171,29 +171,37 @@ def _download(request: TableRequest, settings: Settings, store: Path,
     return payloads
 
 
+def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings: Settings, run_id: str,
+          store: Path, validator: Validator, logger: logging.Logger | logging.LoggerAdapter) -> list[BatchResult]:
+    """Fetch, validate and load each request into the build copy; a request's failure is recorded, not raised."""
+    catalog = default_catalog()
+    write_catalog(con, catalog)
+    results: list[BatchResult] = []
+    for n, request in enumerate(requests, 1):
+        logger.info("request %d of %d: %s", n, len(requests), request.describe())
+        try:
+            for payload in _download(request, settings, store, logger):
+                results.append(parse_and_load(con, payload, request, settings, run_id, validator))
+        except Exception as exc:  # one request's failure must not stop the others
+            failure = record_failure(con, run_id, catalog.tables[request.table_id], exc)
+            results.append(replace(failure, request=request.describe()))
+    return results
+
+
 def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
                years: tuple[int, int] | None = None, regions: list[str] | None = None) -> dict:
     logger = get_run_logger()
-    catalog = default_catalog()
     run_id = _run_id()
     started = datetime.now(UTC)
     paths = Paths(settings.data_dir)
-    results: list[BatchResult] = []
-    validator = Validator(settings.data_dir / "validation", catalog)
     store = _payload_store(settings, run_id)
     with _reported_if_stopped(flow_name, paths):
-        requests = plan(catalog, settings, sources, tables, years, regions)
+        requests = plan(default_catalog(), settings, sources, tables, years, regions)
         logger.info("%s (%s): %d request(s) planned", flow_name, settings.mode, len(requests))
         with one_writer(logger), build_session(paths) as con:
-            write_catalog(con, catalog)
-            for n, request in enumerate(requests, 1):
-                logger.info("request %d of %d: %s", n, len(requests), request.describe())
-                try:
-                    for payload in _download(request, settings, store, logger):
-                        results.append(parse_and_load(con, payload, request, settings, run_id, validator))
-                except Exception as exc:  # one request's failure must not stop the others
-                    failure = record_failure(con, run_id, catalog.tables[request.table_id], exc)
-                    results.append(replace(failure, request=request.describe()))
+            # The GX project under data/validation is written too: only by the run holding the write slot.
+            validator = Validator(settings.data_dir / "validation", default_catalog())
+            results = _load(con, requests, settings, run_id, store, validator, logger)
             built = marts(con)
             validator.build_docs()
             summary = summarise(results) | {
@@ -205,6 +213,7 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
             }
             state = "failed" if summary["failed"] or summary["quarantined"] else "completed"
             _record_run(con, run_id, flow_name, settings.mode, started, state, summary)
+        del con  # closed; not kept alive by the traceback of RunHadFailures
     logger.info(
         "%s run %s: batches %s, rows new %d, revised %d, unchanged %d, warnings %d; published %s; data docs %s",
         flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
@@ -229,24 +238,24 @@ def _years(first_year: int | None, last_year: int | None) -> tuple[int, int] | N
 @flow(name="ingest-source", log_prints=True)
 def ingest_source(
     source: SourceId = "regionalstatistik",
-    tables: list[TableId] | None = None,
+    tables: list[TableId] = [],  # noqa: B006 (each run gets its own validated copy; a list renders as a multi-select)
     first_year: Year | None = None,
     last_year: Year | None = None,
-    regions: list[RegionCode] | None = None,
+    regions: list[RegionCode] = [],  # noqa: B006
     live: bool = False,
-    data_dir: str | None = None,
+    data_dir: str = "",
 ) -> dict:
     """Ingest one source on demand (some or all of its tables, some years, some regions) and publish the warehouse.
 
     Args:
         source: The provider to ingest (catalog/sources.yaml).
-        tables: Table codes of that source (catalog/indicators.yaml). Empty: all of its tables (offline: those
-            in the sample).
-        first_year: First year to request. Empty: the table's first year (offline: the recorded years).
-        last_year: Last year to request. Empty: this year.
+        tables: Table codes of that source (catalog/indicators.yaml). None selected: all of its tables (offline:
+            those in the sample).
+        first_year: First year to request. None: the table's first year (offline: the recorded years).
+        last_year: Last year to request. None: this year.
         regions: Regions to request: Kreise (AGS, e.g. 08125), Regierungsbezirke (081), the state (08), Germany
             (DG), or a partner region, Agentur-für-Arbeit district or Regionalverband (e.g. heilbronn-franken),
-            which stands for its Kreise. Empty: every region of the table.
+            which stands for its Kreise. None selected: every region of the table.
         live: Call the provider's API (its credentials must be in the worker's environment). Off: the bundled
             offline sample, where a request without a recording fails naming it.
         data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
@@ -260,7 +269,7 @@ def _enabled_sources() -> list[str]:
 
 
 @flow(name="nightly", log_prints=True)
-def nightly(live: bool = False, data_dir: str | None = None) -> dict:
+def nightly(live: bool = False, data_dir: str = "") -> dict:
     """All enabled sources, then the marts, then publish the warehouse.
 
     Args:
@@ -275,18 +284,19 @@ def nightly(live: bool = False, data_dir: str | None = None) -> dict:
 def backfill(
     first_year: Year,
     last_year: Year,
-    sources: list[SourceId] | None = None,
-    tables: list[TableId] | None = None,
+    sources: list[SourceId] = [],  # noqa: B006
+    tables: list[TableId] = [],  # noqa: B006
     live: bool = False,
-    data_dir: str | None = None,
+    data_dir: str = "",
 ) -> dict:
     """Load a range of past years for some or all sources and tables, then publish the warehouse.
 
     Args:
         first_year: First year of the range.
         last_year: Last year of the range.
-        sources: Providers to load (catalog/sources.yaml). Empty: every enabled source.
-        tables: Table codes (catalog/indicators.yaml). Empty: all tables of those sources.
+        sources: Providers to load (catalog/sources.yaml). None selected: every enabled source.
+        tables: Table codes (catalog/indicators.yaml). None selected: all tables of those sources (offline: those
+            in the sample).
         live: Call the providers' APIs (credentials in the worker's environment). Off: the bundled offline sample.
         data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
     """
@@ -295,7 +305,7 @@ def backfill(
 
 
 @flow(name="build-marts", log_prints=True)
-def rebuild_marts(data_dir: str | None = None) -> dict:
+def rebuild_marts(data_dir: str = "") -> dict:
     """Rebuild the marts (warehouse/marts/*.sql) from the warehouse's core tables and publish; fetches nothing.
 
     Args:
