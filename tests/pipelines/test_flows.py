@@ -146,11 +146,15 @@ def logs_of(run_id: str) -> list[str]:
     return [log["message"] for log in found.json()]
 
 
-def artifacts_of(run_id: str) -> dict[str, object]:
-    """The run's artifacts by key, as the UI shows them (a table as its rows)."""
+def artifact_list(run_id: str) -> list[tuple[str, object]]:
+    """The run's artifacts, oldest first, as the UI shows them (a table as its rows)."""
     with get_client(sync_client=True) as client:
-        found = client.request("POST", "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}})
-    return {a["key"]: json.loads(a["data"]) if a["type"] == "table" else a["data"] for a in found.json()}
+        found = client.request("POST", "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}, "sort": "CREATED_DESC"})
+    return [(a["key"], json.loads(a["data"]) if a["type"] == "table" else a["data"]) for a in reversed(found.json())]
+
+
+def artifacts_of(run_id: str) -> dict[str, object]:
+    return dict(artifact_list(run_id))
 
 
 class CountingReplay(httpx.BaseTransport):
@@ -230,6 +234,9 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(162,)]
     logs = logs_of(summary["run_id"])
     assert sum("not downloaded again" in m for m in logs) == 7
+    summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
+    assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
+    assert "OSError: disk full while building the marts" in summaries[0]
     assert not (tmp_path / "build" / "fetched" / summary["run_id"]).exists()  # kept only until the run completes
 
 

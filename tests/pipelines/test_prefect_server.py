@@ -68,6 +68,17 @@ class Server:
     def messages(self, run_id: str) -> list[str]:
         return [log["message"] for log in self.logs(run_id)]
 
+    def logs_with(self, run_id: str, *starts: str, timeout: float = 60) -> list[dict]:
+        """The run's logs once a line starting with each of `starts` has arrived (the server stores them a little later)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            logs = self.logs(run_id)
+            missing = [s for s in starts if not any(log["message"].startswith(s) for log in logs)]
+            if not missing or time.monotonic() > deadline:
+                assert not missing, f"no log line starting with {missing} in {[log['message'] for log in logs]}"
+                return logs
+            time.sleep(2)
+
     def artifacts(self, run_id: str) -> dict[str, object]:
         found = self.api("POST", "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}).json()
         return {a["key"]: json.loads(a["data"]) if a["type"] == "table" else a["data"] for a in found}
@@ -209,10 +220,9 @@ def test_a_run_of_ingest_source_started_like_from_the_ui_completes_and_fills_the
     assert str(server.data / "labour_monitor.duckdb") in artifacts["ingest-source-summary"]
     assert "data_docs/local_site/index.html" in artifacts["ingest-source-summary"]
 
-    messages = server.messages(run_id)
-    assert any(m.startswith("request 1 of 1: regionalstatistik 12411-01-01-4 2023-2023 (regionalvariable=KREISE") for m in messages)
-    assert any(m.startswith("regionalstatistik 12411-01-01-4: loaded (new 5") for m in messages)
-    seen = json.dumps(server.logs(run_id)) + json.dumps(artifacts)
+    logs = server.logs_with(run_id, "request 1 of 1: regionalstatistik 12411-01-01-4 2023-2023 (regionalvariable=KREISE",
+                            "regionalstatistik 12411-01-01-4: loaded (new 5", "ingest-source run completed")
+    seen = json.dumps(logs) + json.dumps(artifacts)
     assert USER not in seen and PASSWORD not in seen
 
 
@@ -233,10 +243,9 @@ def test_two_runs_started_at_once_write_the_warehouse_one_after_the_other(server
         server.wait_for(run_id)
 
     def held(run_id: str) -> tuple[str, str]:
-        logs = server.logs(run_id)
-        acquired = next(log["timestamp"] for log in logs if log["message"].startswith(f"write slot '{WRITER_LIMIT}' acquired"))
-        released = next(log["timestamp"] for log in logs if log["message"].startswith(f"releasing write slot '{WRITER_LIMIT}'"))
-        return acquired, released
+        acquired, released = f"write slot '{WRITER_LIMIT}' acquired", f"releasing write slot '{WRITER_LIMIT}'"
+        logs = server.logs_with(run_id, acquired, released)
+        return tuple(next(log["timestamp"] for log in logs if log["message"].startswith(s)) for s in (acquired, released))
 
     (first_in, first_out), (second_in, second_out) = sorted(held(r) for r in runs)
     assert first_out < second_in  # ISO timestamps of one clock: the second wrote only after the first had finished
