@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-BATCH_COLUMNS = ("source", "table", "request", "outcome", "rows_new", "rows_revised", "rows_unchanged",
-                 "warnings", "quarantined", "failed")
-
-
 def batch_rows(summary: dict) -> list[dict]:
-    """One row per batch: what it did to the warehouse, its warnings, and why it was quarantined or failed."""
+    """One row per batch: what it did to the warehouse, its warnings, why it was quarantined or failed, and
+    the years and regions it asked for (last: the Kreis lists are long)."""
     return [
         {
             "source": r["source_id"],
             "table": r["table_id"],
-            "request": r.get("request") or "",
             "outcome": r["outcome"],
             "rows_new": r["rows_new"],
             "rows_revised": r["rows_revised"],
@@ -27,6 +23,7 @@ def batch_rows(summary: dict) -> list[dict]:
             "warnings": " | ".join(r["warnings"]),
             "quarantined": r["message"] if r["outcome"] == "quarantined" else "",
             "failed": r["message"] if r["outcome"] == "failed" else "",
+            "request": (r.get("request") or "").removeprefix(f"{r['source_id']} {r['table_id']} "),
         }
         for r in summary["results"]
     ]
