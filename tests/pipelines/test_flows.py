@@ -18,7 +18,7 @@ from prefect.logging.handlers import APILogWorker
 import pipelines.flows
 import pipelines.providers
 from pipelines.batch import RunHadFailures
-from pipelines.flows import ingest_source, nightly
+from pipelines.flows import backfill, ingest_source, nightly, rebuild_marts
 from pipelines.settings import SAMPLE_DIR
 from pipelines.writer import WRITER_LIMIT, ensure_writer_limit
 from sample.make_recordings import build, figures
@@ -270,3 +270,24 @@ def test_the_write_slot_is_a_global_limit_of_one_even_after_someone_raised_it(tm
     with get_client(sync_client=True) as client:
         client.update_global_concurrency_limit(WRITER_LIMIT, GlobalConcurrencyLimitUpdate(limit=3))
     assert ensure_writer_limit(logging.getLogger("test")) == (0, 1)
+
+
+def test_a_backfill_of_the_samples_years_loads_every_recorded_request(tmp_path):
+    summary = backfill(first_year=2023, last_year=2024, data_dir=str(tmp_path))
+    assert summary["batches"] == {"loaded": 7}
+    assert query(tmp_path, "SELECT DISTINCT period FROM marts.observations_latest WHERE indicator_id = 'population' ORDER BY 1") == [
+        ("2023-12-31",), ("2024-12-31",)]
+    with pytest.raises(ValueError, match="first_year 2024 is after last_year 2023"):
+        backfill(first_year=2024, last_year=2023, data_dir=str(tmp_path))
+
+
+def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no published warehouse .* run nightly or ingest-source first"):
+        rebuild_marts(data_dir=str(tmp_path))
+    nightly(data_dir=str(tmp_path))
+    summary = rebuild_marts(data_dir=str(tmp_path))
+    assert summary["tables"]["observations_latest"] == 162 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    artifacts = artifacts_of(summary["run_id"])
+    assert {"mart_table": "observations_latest", "rows": 162} in artifacts["build-marts-tables"]
+    assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
+    assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]
