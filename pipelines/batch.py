@@ -39,6 +39,7 @@ class BatchResult:
     dropped: dict[str, int] = field(default_factory=dict)
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
+    request: str | None = None  # the planned request (TableRequest.describe()), set by the flow
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -61,15 +61,15 @@ def _run_flow(flow_fn, **params) -> int:  # noqa: ANN001
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.flows import nightly
 
-    return _run_flow(nightly, live=args.live, data_dir=args.data_dir)
+    return _run_flow(nightly, live=args.live, data_dir=args.data_dir or "")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipelines.flows import ingest_source
 
     first, last = args.years or (None, None)
-    return _run_flow(ingest_source, source=args.source, tables=args.tables, first_year=first, last_year=last,
-                     live=args.live, data_dir=args.data_dir)
+    return _run_flow(ingest_source, source=args.source, tables=args.tables or [], first_year=first, last_year=last,
+                     live=args.live, data_dir=args.data_dir or "")
 
 
 def cmd_status(args: argparse.Namespace) -> int:

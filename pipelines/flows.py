@@ -1,31 +1,66 @@
-"""Prefect flows: per-source ingest and the nightly run. They orchestrate; the logic is elsewhere.
+"""Prefect flows: the nightly run, per-source ingest, backfills and mart rebuilds. They orchestrate;
+the logic is elsewhere.
 
-Each flow builds in a private copy of the warehouse and publishes it atomically at the end
-(warehouse/publish.py). A batch that fails is recorded and the run goes on with the others; the
-run's state is Failed when any batch failed, and the published file then holds every batch that
-did load.
+Every flow that writes takes the warehouse's single write slot (pipelines/writer.py), builds in a
+private copy and publishes it atomically at the end (warehouse/publish.py). A batch that fails is
+recorded and the run goes on with the others; the run's state is Failed when any batch failed or was
+quarantined, and the published file then holds every batch that did load. Each run leaves a table of
+its batches and a summary as Prefect artifacts (pipelines/artifacts.py).
+
+Downloads are kept for the flow run (Prefect task cache keyed on request and flow run id, stored
+under data/build/fetched/<flow run id>): a flow run that is retried parses and loads again but does
+not download again what it already got. The store is removed when the run completes.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Literal
 
 import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
+from pydantic import Field
 
 from catalog import Catalog, default_catalog
 from expectations.validate import Validator
+from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_run_artifacts
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.providers import client_for
+from pipelines.selection import regional_selections
 from pipelines.settings import Settings, read_requests
+from pipelines.writer import one_writer
 from sources.contract import RawPayload, TableRequest
 from sources.errors import SourceError
 from warehouse.marts import build_marts
 from warehouse.publish import Paths, build_session
 from warehouse.reference import write_catalog
+
+# Parameter types: the UI renders the choices of the catalog as drop-downs and checks the years.
+_CATALOG = default_catalog()
+SourceId = Literal[tuple(_CATALOG.sources)]  # type: ignore[valid-type]
+TableId = Literal[tuple(_CATALOG.tables)]  # type: ignore[valid-type]
+RegionCode = Literal[tuple(_CATALOG.regions)]  # type: ignore[valid-type]
+Year = Annotated[int, Field(ge=1950, le=2100)]
+
+KEEP_PAYLOAD_STORES_DAYS = 7  # stores of failed runs, for a retry; older ones are removed
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter:
+    try:
+        return get_run_logger()
+    except MissingContextError:  # plan() also serves `labour-monitor record`
+        return logging.getLogger(__name__)
 
 
 def _transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's retry_condition_fn signature)
@@ -33,9 +68,13 @@ def _transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's retry_
     return isinstance(exc, SourceError) and exc.retryable
 
 
-@task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, cache_policy=NO_CACHE)
+# The default cache policy (inputs + task source + flow run id) with persisted results: a retried flow
+# run gets the payloads its earlier attempt downloaded. Bad credentials, missing tables and the like are
+# not retried (SourceError.retryable is False); network errors and 5xx are, here after the client's own
+# backoff (sources/client.py) gave up.
+@task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, persist_result=True)
 def fetch(request: TableRequest, settings: Settings) -> list[RawPayload]:
-    """Download one table (split by years if the provider asks). Transient errors are retried."""
+    """Download one table (split by years if the provider asks)."""
     catalog = default_catalog()
     client = client_for(catalog.sources[request.source_id], settings)
     get_run_logger().info("fetching %s (%s)", request.describe(), settings.mode)
@@ -52,7 +91,7 @@ def parse_and_load(con: duckdb.DuckDBPyConnection, payload: RawPayload, request:
         "%s %s: %s (new %d, revised %d, unchanged %d)",
         result.source_id, result.table_id, result.outcome, result.rows_new, result.rows_revised, result.rows_unchanged,
     )
-    return result
+    return replace(result, request=request.describe())
 
 
 @task(cache_policy=NO_CACHE)
@@ -61,89 +100,230 @@ def marts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[str] | None,
-         years: tuple[int, int] | None) -> list[TableRequest]:
-    """Which requests to send. Live: every table of the sources from its first year to this year (or
-    the years asked for). Offline: the recorded requests (requests.yaml beside the recordings) inside
-    the years asked for; a table with none is requested anyway, and replay then names what is missing."""
-    unknown = set(tables or ()) - set(catalog.tables)
+         years: tuple[int, int] | None, regions: list[str] | None = None) -> list[TableRequest]:
+    """Which requests to send. Live: every table of the sources from its first year to this year (or the
+    years asked for), one request per regional level asked for. Offline: the recorded requests
+    (requests.yaml beside the recordings) inside the years and regions asked for; where none is recorded,
+    the request is sent anyway and replay names the missing recording. A table with no recording at all
+    is not in the offline sample and is left out unless asked for by name."""
+    own = {t.id for s in sources for t in catalog.tables_for(s)}
+    unknown = set(tables or ()) - own
     if unknown:
-        raise ValueError(f"unknown tables {sorted(unknown)}; declared: {sorted(catalog.tables)}")
-    wanted = [t for s in sources for t in catalog.tables_for(s) if not tables or t.id in tables]
+        raise ValueError(f"tables {sorted(unknown)} are not tables of {', '.join(sources)}; declared: {sorted(own)}")
     this_year = datetime.now(UTC).year
     recorded = read_requests(settings.recordings_dir / "requests.yaml") if settings.mode == "replay" else []
     out: list[TableRequest] = []
-    for t in wanted:
+    left_out: list[str] = []
+    for t in (t for s in sources for t in catalog.tables_for(s) if not tables or t.id in tables):
+        of_table = [r for r in recorded if (r.source_id, r.table_id) == (t.source, t.id)]
+        if settings.mode == "replay" and not of_table and not tables:
+            left_out.append(t.id)
+            continue
         span = years or (t.start_year, this_year)
-        replayable = [r for r in recorded if (r.source_id, r.table_id) == (t.source, t.id)
-                      and (not years or (years[0] <= r.first_year and r.last_year <= years[1]))]
-        if settings.mode == "replay" and not years and not replayable:
-            continue  # not in the offline sample
-        out += replayable or [TableRequest(t.source, t.id, *span)]
+        in_years = [r for r in of_table if not years or (years[0] <= r.first_year and r.last_year <= years[1])]
+        for selection in regional_selections(catalog, t.source, regions) if regions else [None]:
+            hits = [r for r in in_years if selection is None or r.regions == selection]
+            out += hits or [TableRequest(t.source, t.id, *span, selection or ())]
+    if left_out:
+        _logger().info("not in the offline sample (no recordings), left out: %s", ", ".join(left_out))
     return out
 
-def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
-               years: tuple[int, int] | None = None) -> dict:
-    logger = get_run_logger()
+
+def _run_id() -> str:
+    return str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, mode: str, started: datetime,
+                state: str, summary: dict) -> None:
+    con.execute(
+        "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
+        [run_id, flow_name, mode, started, datetime.now(UTC), state, json.dumps(summary)],
+    )
+
+
+@contextmanager
+def _reported_if_stopped(flow_name: str, paths: Paths) -> Iterator[None]:
+    """A run that stops before publishing still leaves a summary artifact saying so."""
+    try:
+        yield
+    except BaseException as exc:
+        publish_crash_artifact(flow_name, str(paths.published), exc)
+        raise
+
+
+def _payload_store(settings: Settings, run_id: str) -> Path:
+    """Where this flow run keeps what it downloaded, until it completes; old stores of failed runs go."""
+    stores = settings.data_dir / "build" / "fetched"
+    if stores.exists():
+        cutoff = time.time() - KEEP_PAYLOAD_STORES_DAYS * 86400
+        for old in stores.iterdir():
+            if old.name != run_id and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+    return stores / run_id
+
+
+def _download(request: TableRequest, settings: Settings, store: Path,
+              logger: logging.Logger | logging.LoggerAdapter) -> list[RawPayload]:
+    state = fetch.with_options(result_storage=store)(request, settings, return_state=True)
+    payloads = state.result()  # raises the task's error
+    if state.name == "Cached":
+        logger.info("%s: stored by an earlier attempt of this flow run, not downloaded again", request.describe())
+    return payloads
+
+
+def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings: Settings, run_id: str,
+          store: Path, validator: Validator, logger: logging.Logger | logging.LoggerAdapter) -> list[BatchResult]:
+    """Fetch, validate and load each request into the build copy; a request's failure is recorded, not raised."""
     catalog = default_catalog()
-    run_id = str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    write_catalog(con, catalog)
+    results: list[BatchResult] = []
+    for n, request in enumerate(requests, 1):
+        logger.info("request %d of %d: %s", n, len(requests), request.describe())
+        try:
+            for payload in _download(request, settings, store, logger):
+                results.append(parse_and_load(con, payload, request, settings, run_id, validator))
+        except Exception as exc:  # one request's failure must not stop the others
+            failure = record_failure(con, run_id, catalog.tables[request.table_id], exc)
+            results.append(replace(failure, request=request.describe()))
+    return results
+
+
+def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
+               years: tuple[int, int] | None = None, regions: list[str] | None = None) -> dict:
+    logger = get_run_logger()
+    run_id = _run_id()
     started = datetime.now(UTC)
     paths = Paths(settings.data_dir)
-    results: list[BatchResult] = []
-    validator = Validator(settings.data_dir / "validation", catalog)
-    with build_session(paths) as con:
-        write_catalog(con, catalog)
-        for request in plan(catalog, settings, sources, tables, years):
-            table = catalog.tables[request.table_id]
-            try:
-                for payload in fetch(request, settings):
-                    results.append(parse_and_load(con, payload, request, settings, run_id, validator))
-            except Exception as exc:  # one request's failure must not stop the others
-                results.append(record_failure(con, run_id, table, exc))
-        built = marts(con)
-        validator.build_docs()
-        summary = summarise(results) | {
-            "run_id": run_id,
-            "mode": settings.mode,
-            "marts": built,
-            "warehouse": str(paths.published),
-            "data_docs": str(validator.docs_index),
-        }
-        state = "failed" if summary["failed"] or summary["quarantined"] else "completed"
-        con.execute(
-            "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
-            [run_id, flow_name, settings.mode, started, datetime.now(UTC), state, json.dumps(summary)],
-        )
+    store = _payload_store(settings, run_id)
+    with _reported_if_stopped(flow_name, paths):
+        requests = plan(default_catalog(), settings, sources, tables, years, regions)
+        logger.info("%s (%s): %d request(s) planned", flow_name, settings.mode, len(requests))
+        with one_writer(logger), build_session(paths) as con:
+            # The GX project under data/validation is written too: only by the run holding the write slot.
+            validator = Validator(settings.data_dir / "validation", default_catalog())
+            results = _load(con, requests, settings, run_id, store, validator, logger)
+            built = marts(con)
+            validator.build_docs()
+            summary = summarise(results) | {
+                "run_id": run_id,
+                "mode": settings.mode,
+                "marts": built,
+                "warehouse": str(paths.published),
+                "data_docs": str(validator.docs_index),
+            }
+            state = "failed" if summary["failed"] or summary["quarantined"] else "completed"
+            _record_run(con, run_id, flow_name, settings.mode, started, state, summary)
+        del con  # closed; not kept alive by the traceback of RunHadFailures
     logger.info(
         "%s run %s: batches %s, rows new %d, revised %d, unchanged %d, warnings %d; published %s; data docs %s",
         flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
         summary["rows_unchanged"], len(summary["warnings"]), paths.published, validator.docs_index,
     )
-    if summary["failed"] or summary["quarantined"]:
-        raise RunHadFailures(summary)  # after publishing: the batches that did load stay
+    publish_run_artifacts(flow_name, summary)
+    if state == "failed":
+        raise RunHadFailures(summary)  # after publishing: the batches that did load stay; the store stays for a retry
+    shutil.rmtree(store, ignore_errors=True)
     return summary
+
+
+def _years(first_year: int | None, last_year: int | None) -> tuple[int, int] | None:
+    if not (first_year or last_year):
+        return None
+    years = (first_year or last_year, last_year or datetime.now(UTC).year)
+    if years[0] > years[1]:
+        raise ValueError(f"first_year {years[0]} is after last_year {years[1]}")
+    return years
 
 
 @flow(name="ingest-source", log_prints=True)
 def ingest_source(
-    source: str = "regionalstatistik",
-    tables: list[str] | None = None,
-    first_year: int | None = None,
-    last_year: int | None = None,
+    source: SourceId = "regionalstatistik",
+    tables: list[TableId] = [],  # noqa: B006 (each run gets its own validated copy; a list renders as a multi-select)
+    first_year: Year | None = None,
+    last_year: Year | None = None,
+    regions: list[RegionCode] = [],  # noqa: B006
     live: bool = False,
-    data_dir: str | None = None,
+    data_dir: str = "",
 ) -> dict:
-    """Ingest one source (optionally some tables and years) and publish the warehouse."""
+    """Ingest one source on demand (some or all of its tables, some years, some regions) and publish the warehouse.
+
+    Args:
+        source: The provider to ingest (catalog/sources.yaml).
+        tables: Table codes of that source (catalog/indicators.yaml). None selected: all of its tables (offline:
+            those in the sample).
+        first_year: First year to request. None: the table's first year (offline: the recorded years).
+        last_year: Last year to request. None: this year.
+        regions: Regions to request: Kreise (AGS, e.g. 08125), Regierungsbezirke (081), the state (08), Germany
+            (DG), or a partner region, Agentur-für-Arbeit district or Regionalverband (e.g. heilbronn-franken),
+            which stands for its Kreise. None selected: every region of the table.
+        live: Call the provider's API (its credentials must be in the worker's environment). Off: the bundled
+            offline sample, where a request without a recording fails naming it.
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
     settings = Settings.from_env(data_dir, "live" if live else "replay")
-    years = None
-    if first_year or last_year:
-        years = (first_year or last_year, last_year or datetime.now(UTC).year)
-    return run_ingest("ingest-source", settings, [source], tables, years)
+    return run_ingest("ingest-source", settings, [source], tables, _years(first_year, last_year), regions)
+
+
+def _enabled_sources() -> list[str]:
+    return [s.id for s in default_catalog().sources.values() if s.enabled]
 
 
 @flow(name="nightly", log_prints=True)
-def nightly(live: bool = False, data_dir: str | None = None) -> dict:
-    """All enabled sources, then the marts, then publish. Offline on the bundled sample unless live."""
-    settings = Settings.from_env(data_dir, "live" if live else "replay")
-    sources = [s.id for s in default_catalog().sources.values() if s.enabled]
-    return run_ingest("nightly", settings, sources)
+def nightly(live: bool = False, data_dir: str = "") -> dict:
+    """All enabled sources, then the marts, then publish the warehouse.
 
+    Args:
+        live: Call the providers' APIs (credentials in the worker's environment). Off: the bundled offline sample.
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
+    settings = Settings.from_env(data_dir, "live" if live else "replay")
+    return run_ingest("nightly", settings, _enabled_sources())
+
+
+@flow(name="backfill", log_prints=True)
+def backfill(
+    first_year: Year,
+    last_year: Year,
+    sources: list[SourceId] = [],  # noqa: B006
+    tables: list[TableId] = [],  # noqa: B006
+    live: bool = False,
+    data_dir: str = "",
+) -> dict:
+    """Load a range of past years for some or all sources and tables, then publish the warehouse.
+
+    Args:
+        first_year: First year of the range.
+        last_year: Last year of the range.
+        sources: Providers to load (catalog/sources.yaml). None selected: every enabled source.
+        tables: Table codes (catalog/indicators.yaml). None selected: all tables of those sources (offline: those
+            in the sample).
+        live: Call the providers' APIs (credentials in the worker's environment). Off: the bundled offline sample.
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
+    settings = Settings.from_env(data_dir, "live" if live else "replay")
+    return run_ingest("backfill", settings, sources or _enabled_sources(), tables, _years(first_year, last_year))
+
+
+@flow(name="build-marts", log_prints=True)
+def rebuild_marts(data_dir: str = "") -> dict:
+    """Rebuild the marts (warehouse/marts/*.sql) from the warehouse's core tables and publish; fetches nothing.
+
+    Args:
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
+    logger = get_run_logger()
+    paths = Paths(Settings.from_env(data_dir).data_dir)
+    run_id, started = _run_id(), datetime.now(UTC)
+    with _reported_if_stopped("build-marts", paths):
+        if not paths.published.exists():
+            raise FileNotFoundError(f"no published warehouse at {paths.published}: run nightly or ingest-source first")
+        with one_writer(logger), build_session(paths) as con:
+            write_catalog(con, default_catalog())
+            built = marts(con)
+            names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]
+            rows = {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
+            summary = {"run_id": run_id, "marts": built, "tables": rows, "warehouse": str(paths.published)}
+            _record_run(con, run_id, "build-marts", "none", started, "completed", summary)
+    logger.info("build-marts: ran %s; rows %s; published %s", ", ".join(built), rows, paths.published)
+    publish_marts_artifacts(summary)
+    return summary

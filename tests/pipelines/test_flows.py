@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import io
+import json
+import logging
 import zipfile
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
+from prefect.logging.handlers import APILogWorker
 
+import pipelines.flows
+import pipelines.providers
 from pipelines.batch import RunHadFailures
-from pipelines.flows import ingest_source, nightly
+from pipelines.flows import backfill, ingest_source, nightly, rebuild_marts
+from pipelines.settings import SAMPLE_DIR
+from pipelines.writer import WRITER_LIMIT, ensure_writer_limit
 from sample.make_recordings import build, figures
+from sources.recording import ReplayTransport
+from tests.genesis_bodies import flat_error
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -118,3 +130,164 @@ def test_a_broken_recording_is_quarantined_and_the_last_good_figures_stay(tmp_pa
     assert docs.endswith("index.html") and Path(docs).exists()
     assert query(data, "SELECT value FROM marts.observations_latest WHERE region_code='08126' AND period='2024-12-31' AND indicator_id='population'") == [(115644.0,)]
     assert query(data, "SELECT count(*) FROM ops.quarantine") == [(1,)]
+
+
+# --- Operations: regions, artifacts, logs, retries, the write slot -------------------------------------
+
+POP = "12411-01-01-4"
+HF = ["08121", "08125", "08126", "08127", "08128"]
+
+
+def logs_of(run_id: str) -> list[str]:
+    """The run's log lines as the UI shows them."""
+    APILogWorker.drain_all(timeout=10)
+    with get_client(sync_client=True) as client:
+        found = client.request("POST", "/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"})
+    return [log["message"] for log in found.json()]
+
+
+def artifact_list(run_id: str) -> list[tuple[str, object]]:
+    """The run's artifacts, oldest first, as the UI shows them (a table as its rows)."""
+    with get_client(sync_client=True) as client:
+        found = client.request("POST", "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}, "sort": "CREATED_DESC"})
+    return [(a["key"], json.loads(a["data"]) if a["type"] == "table" else a["data"]) for a in reversed(found.json())]
+
+
+def artifacts_of(run_id: str) -> dict[str, object]:
+    return dict(artifact_list(run_id))
+
+
+class CountingReplay(httpx.BaseTransport):
+    """The bundled recordings, counting the data requests; `answer` may replace the replayed answer."""
+
+    def __init__(self, folder: Path, source: str, answer=None) -> None:  # noqa: ANN001
+        self.replay, self.answer, self.data_requests = ReplayTransport(folder, source), answer, []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/data/tablefile"):
+            self.data_requests.append(request)
+            if self.answer and (response := self.answer(len(self.data_requests))) is not None:
+                return response
+        return self.replay.handle_request(request)
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    """Route every provider client (replay or live mode) through one CountingReplay over the sample."""
+    transports: list[CountingReplay] = []
+
+    def install(answer=None) -> CountingReplay:  # noqa: ANN001
+        counting = CountingReplay(SAMPLE_DIR / "recordings" / "regionalstatistik", "regionalstatistik", answer)
+        transports.append(counting)
+        monkeypatch.setattr(pipelines.providers, "transport", lambda source, settings: counting)
+        return counting
+
+    return install
+
+
+def test_ingest_source_for_a_partner_region_loads_its_kreise_and_leaves_a_batch_table_and_a_summary(tmp_path):
+    summary = ingest_source(tables=[POP], first_year=2023, last_year=2023, regions=["heilbronn-franken"], data_dir=str(tmp_path))
+    assert [r["request"] for r in summary["results"]] == [
+        f"regionalstatistik {POP} 2023-2023 (regionalvariable=KREISE regionalkey={','.join(HF)})"]
+    rows = query(tmp_path, "SELECT region_code FROM marts.observations_latest WHERE period = '2023-12-31' ORDER BY 1")
+    assert [r for (r,) in rows] == HF
+
+    artifacts = artifacts_of(summary["run_id"])
+    assert artifacts["ingest-source-batches"] == [{
+        "source": "regionalstatistik", "table": POP, "outcome": "loaded", "rows_new": 5, "rows_revised": 0, "rows_unchanged": 0,
+        "warnings": "", "quarantined": "", "failed": "", "request": f"2023-2023 (regionalvariable=KREISE regionalkey={','.join(HF)})",
+    }]
+    markdown = artifacts["ingest-source-summary"]
+    assert markdown.startswith("# ingest-source: completed")
+    assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in markdown and f"`{summary['data_docs']}`" in markdown
+
+    logs = logs_of(summary["run_id"])
+    assert f"request 1 of 1: {summary['results'][0]['request']}" in logs
+    assert any(m.startswith(f"write slot '{WRITER_LIMIT}' acquired") for m in logs)
+
+
+def test_a_region_without_a_recording_fails_naming_the_missing_request(tmp_path):
+    with pytest.raises(RunHadFailures) as failure:
+        ingest_source(tables=[POP], first_year=2023, last_year=2023, regions=["082"], data_dir=str(tmp_path))
+    message = failure.value.summary["failed"][0]
+    assert "no recorded response" in message and "regionalvariable=REGBEZ" in message and "regionalkey=082" in message
+    assert artifacts_of(failure.value.summary["run_id"])["ingest-source-batches"][0]["failed"] == message
+
+
+def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path, monkeypatch, provider):
+    counting = provider()
+    attempts = []
+
+    build_marts = pipelines.flows.build_marts
+
+    def marts_failing_once(con):  # noqa: ANN001
+        attempts.append(len(counting.data_requests))
+        if len(attempts) == 1:
+            raise OSError("disk full while building the marts")
+        return build_marts(con)
+
+    monkeypatch.setattr(pipelines.flows, "build_marts", marts_failing_once)
+    summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
+
+    assert attempts == [7, 7]  # the retry downloaded nothing
+    assert summary["batches"] == {"loaded": 7}
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(162,)]
+    logs = logs_of(summary["run_id"])
+    assert sum("not downloaded again" in m for m in logs) == 7
+    summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
+    assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
+    assert "OSError: disk full while building the marts" in summaries[0]
+    assert not (tmp_path / "build" / "fetched" / summary["run_id"]).exists()  # kept only until the run completes
+
+
+def test_a_5xx_is_retried_by_the_fetch_task_and_bad_credentials_are_not(tmp_path, monkeypatch, provider):
+    monkeypatch.setattr(pipelines.flows, "fetch", pipelines.flows.fetch.with_options(retry_delay_seconds=0))
+    flaky = provider(lambda n: httpx.Response(503) if n == 1 else None)
+    summary = ingest_source(tables=[POP], first_year=2024, last_year=2024, data_dir=str(tmp_path / "a"))
+    assert summary["batches"] == {"loaded": 1} and len(flaky.data_requests) == 2
+
+    refused = provider(lambda n: flat_error(15, "Sie sind nicht berechtigt diesen Service aufzurufen", 401))
+    with pytest.raises(RunHadFailures) as failure:
+        ingest_source(tables=[POP], first_year=2024, last_year=2024, data_dir=str(tmp_path / "b"))
+    assert len(refused.data_requests) == 1
+    assert "REGIO_USERNAME" in failure.value.summary["failed"][0]
+
+
+def test_credentials_never_appear_in_logs_or_artifacts(tmp_path, monkeypatch, provider):
+    user, password = "lm-user-Q7x9", "pw-Zk3!vR8#long"
+    monkeypatch.setenv("REGIO_USERNAME", user)
+    monkeypatch.setenv("REGIO_PASSWORD", password)
+    counting = provider()
+    summary = ingest_source(tables=[POP], first_year=2024, last_year=2024, live=True, data_dir=str(tmp_path))
+    assert summary["mode"] == "live" and counting.data_requests[0].headers["password"] == password
+    seen = "\n".join(logs_of(summary["run_id"])) + json.dumps(artifacts_of(summary["run_id"]))
+    assert "2024-2024" in seen
+    assert user not in seen and password not in seen
+
+
+def test_the_write_slot_is_a_global_limit_of_one_even_after_someone_raised_it(tmp_path):
+    nightly(data_dir=str(tmp_path))
+    with get_client(sync_client=True) as client:
+        client.update_global_concurrency_limit(WRITER_LIMIT, GlobalConcurrencyLimitUpdate(limit=3))
+    assert ensure_writer_limit(logging.getLogger("test")) == (0, 1)
+
+
+def test_a_backfill_of_the_samples_years_loads_every_recorded_request(tmp_path):
+    summary = backfill(first_year=2023, last_year=2024, data_dir=str(tmp_path))
+    assert summary["batches"] == {"loaded": 7}
+    assert query(tmp_path, "SELECT DISTINCT period FROM marts.observations_latest WHERE indicator_id = 'population' ORDER BY 1") == [
+        ("2023-12-31",), ("2024-12-31",)]
+    with pytest.raises(ValueError, match="first_year 2024 is after last_year 2023"):
+        backfill(first_year=2024, last_year=2023, data_dir=str(tmp_path))
+
+
+def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no published warehouse .* run nightly or ingest-source first"):
+        rebuild_marts(data_dir=str(tmp_path))
+    nightly(data_dir=str(tmp_path))
+    summary = rebuild_marts(data_dir=str(tmp_path))
+    assert summary["tables"]["observations_latest"] == 162 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    artifacts = artifacts_of(summary["run_id"])
+    assert {"mart_table": "observations_latest", "rows": 162} in artifacts["build-marts-tables"]
+    assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
+    assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]

@@ -1,0 +1,91 @@
+"""What a run leaves in the Prefect UI: a table of its batches and a markdown summary.
+
+The contents are built by plain functions from the run summary (pipelines/batch.py `summarise` plus
+the run's paths); `publish_*` hands them to Prefect. Keys are per flow, so the UI keeps the history
+of each (Artifacts → `nightly-batches`, `ingest-source-summary`, …).
+"""
+
+from __future__ import annotations
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+def batch_rows(summary: dict) -> list[dict]:
+    """One row per batch: what it did to the warehouse, its warnings, why it was quarantined or failed, and
+    the years and regions it asked for (last: the Kreis lists are long)."""
+    return [
+        {
+            "source": r["source_id"],
+            "table": r["table_id"],
+            "outcome": r["outcome"],
+            "rows_new": r["rows_new"],
+            "rows_revised": r["rows_revised"],
+            "rows_unchanged": r["rows_unchanged"],
+            "warnings": " | ".join(r["warnings"]),
+            "quarantined": r["message"] if r["outcome"] == "quarantined" else "",
+            "failed": r["message"] if r["outcome"] == "failed" else "",
+            "request": (r.get("request") or "").removeprefix(f"{r['source_id']} {r['table_id']} "),
+        }
+        for r in summary["results"]
+    ]
+
+
+def _state(summary: dict) -> str:
+    return "failed" if summary["failed"] or summary["quarantined"] else "completed"
+
+
+def _section(title: str, lines: list[str]) -> str:
+    return f"\n## {title}\n\n" + "\n".join(f"- {line}" for line in lines) + "\n" if lines else ""
+
+
+def run_markdown(flow_name: str, summary: dict) -> str:
+    """The run summary: outcome, counts, the published warehouse and the Data Docs, and what went wrong."""
+    batches = ", ".join(f"{outcome} {n}" for outcome, n in sorted(summary["batches"].items())) or "none"
+    return (
+        f"# {flow_name}: {_state(summary)}\n\n"
+        "| | |\n|---|---|\n"
+        f"| Run | `{summary['run_id']}` |\n"
+        f"| Mode | {summary['mode']} |\n"
+        f"| Batches | {batches} |\n"
+        f"| Observations | {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged |\n"
+        f"| Warnings | {len(summary['warnings'])} |\n"
+        f"| Quarantined | {len(summary['quarantined'])} |\n"
+        f"| Failed | {len(summary['failed'])} |\n"
+        f"| Published warehouse | `{summary['warehouse']}` |\n"
+        f"| Data Docs (validation results) | `{summary['data_docs']}` |\n"
+        + _section("Quarantined (nothing of them loaded; see ops.quarantine)", summary["quarantined"])
+        + _section("Failed", summary["failed"])
+        + _section("Warnings (loaded)", summary["warnings"])
+        + f"\nOpen it read-only: `duckdb.connect('{summary['warehouse']}', read_only=True)`\n"
+    )
+
+
+def crash_markdown(flow_name: str, warehouse: str, error: BaseException) -> str:
+    """A run that stopped before publishing: the analysts' file is as it was."""
+    return (f"# {flow_name}: stopped before publishing\n\n"
+            f"The published warehouse `{warehouse}` is unchanged.\n\n"
+            f"Error: `{type(error).__name__}: {error}`\n")
+
+
+def marts_markdown(summary: dict) -> str:
+    tables = "\n".join(f"| `{name}` | {rows} |" for name, rows in summary["tables"].items())
+    return (f"# build-marts: completed\n\nMart files run: {', '.join(summary['marts'])}\n\n"
+            f"| mart table | rows |\n|---|---|\n{tables}\n\n"
+            f"Published warehouse: `{summary['warehouse']}`\n")
+
+
+def publish_run_artifacts(flow_name: str, summary: dict) -> None:
+    create_table_artifact(batch_rows(summary), key=f"{flow_name}-batches",
+                          description=f"{flow_name}: every batch of the run and what it did to the warehouse")
+    create_markdown_artifact(run_markdown(flow_name, summary), key=f"{flow_name}-summary",
+                             description=f"{flow_name}: run summary, published warehouse, Data Docs")
+
+
+def publish_crash_artifact(flow_name: str, warehouse: str, error: BaseException) -> None:
+    create_markdown_artifact(crash_markdown(flow_name, warehouse, error), key=f"{flow_name}-summary",
+                             description=f"{flow_name}: stopped before publishing")
+
+
+def publish_marts_artifacts(summary: dict) -> None:
+    create_table_artifact([{"mart_table": k, "rows": v} for k, v in summary["tables"].items()], key="build-marts-tables",
+                          description="build-marts: rows per mart table")
+    create_markdown_artifact(marts_markdown(summary), key="build-marts-summary", description="build-marts: run summary")
