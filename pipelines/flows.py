@@ -104,8 +104,8 @@ def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[
     """Which requests to send. Live: every table of the sources from its first year to this year (or the
     years asked for), one request per regional level asked for. Offline: the recorded requests
     (requests.yaml beside the recordings) inside the years and regions asked for; where none is recorded,
-    the request is sent anyway and replay names the missing recording. A table with no recording at all
-    is not in the offline sample and is left out unless asked for by name."""
+    the request is sent anyway and replay names the missing recording. A table with no recording (in
+    those years) is not in the offline sample and is left out unless asked for by name."""
     own = {t.id for s in sources for t in catalog.tables_for(s)}
     unknown = set(tables or ()) - own
     if unknown:
@@ -121,6 +121,9 @@ def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[
             continue
         span = years or (t.start_year, this_year)
         in_years = [r for r in of_table if not years or (years[0] <= r.first_year and r.last_year <= years[1])]
+        if settings.mode == "replay" and not in_years and not tables:
+            left_out.append(f"{t.id} (recorded for other years)")
+            continue
         for selection in regional_selections(catalog, t.source, regions) if regions else [None]:
             hits = [r for r in in_years if selection is None or r.regions == selection]
             out += hits or [TableRequest(t.source, t.id, *span, selection or ())]
@@ -320,7 +323,8 @@ def rebuild_marts(data_dir: str = "") -> dict:
         with one_writer(logger), build_session(paths) as con:
             write_catalog(con, default_catalog())
             built = marts(con)
-            names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]
+            names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' UNION "
+                                               "SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]
             rows = {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
             summary = {"run_id": run_id, "marts": built, "tables": rows, "warehouse": str(paths.published)}
             _record_run(con, run_id, "build-marts", "none", started, "completed", summary)

@@ -7,6 +7,7 @@ import json
 import logging
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import httpx
@@ -158,10 +159,12 @@ def artifacts_of(run_id: str) -> dict[str, object]:
 
 
 class CountingReplay(httpx.BaseTransport):
-    """The bundled recordings, counting the data requests; `answer` may replace the replayed answer."""
+    """One source's bundled recordings, counting the GENESIS data requests into a list shared by all
+    sources; `answer` may replace the replayed answer."""
 
-    def __init__(self, folder: Path, source: str, answer=None) -> None:  # noqa: ANN001
-        self.replay, self.answer, self.data_requests = ReplayTransport(folder, source), answer, []
+    def __init__(self, source: str, answer, data_requests: list) -> None:  # noqa: ANN001
+        self.replay = ReplayTransport(SAMPLE_DIR / "recordings" / source, source)
+        self.answer, self.data_requests = answer, data_requests
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/data/tablefile"):
@@ -173,14 +176,13 @@ class CountingReplay(httpx.BaseTransport):
 
 @pytest.fixture
 def provider(monkeypatch):
-    """Route every provider client (replay or live mode) through one CountingReplay over the sample."""
-    transports: list[CountingReplay] = []
+    """Route every provider client (replay or live mode) over the sample, counting GENESIS data requests."""
 
-    def install(answer=None) -> CountingReplay:  # noqa: ANN001
-        counting = CountingReplay(SAMPLE_DIR / "recordings" / "regionalstatistik", "regionalstatistik", answer)
-        transports.append(counting)
-        monkeypatch.setattr(pipelines.providers, "transport", lambda source, settings: counting)
-        return counting
+    def install(answer=None) -> SimpleNamespace:  # noqa: ANN001
+        counted = SimpleNamespace(data_requests=[])
+        monkeypatch.setattr(pipelines.providers, "transport",
+                            lambda source, settings: CountingReplay(source.id, answer, counted.data_requests))
+        return counted
 
     return install
 
@@ -229,11 +231,11 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     monkeypatch.setattr(pipelines.flows, "build_marts", marts_failing_once)
     summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
 
-    assert attempts == [7, 7]  # the retry downloaded nothing
-    assert summary["batches"] == {"loaded": 7}
-    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(162,)]
+    assert attempts == [7, 7]  # the retry downloaded nothing (7 GENESIS data requests)
+    assert summary["batches"] == {"loaded": 9}  # and the Eurostat request and the partner file
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(279,)]
     logs = logs_of(summary["run_id"])
-    assert sum("not downloaded again" in m for m in logs) == 7
+    assert sum("not downloaded again" in m for m in logs) == 9
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
     assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
     assert "OSError: disk full while building the marts" in summaries[0]
@@ -286,8 +288,8 @@ def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_p
         rebuild_marts(data_dir=str(tmp_path))
     nightly(data_dir=str(tmp_path))
     summary = rebuild_marts(data_dir=str(tmp_path))
-    assert summary["tables"]["observations_latest"] == 162 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    assert summary["tables"]["observations_latest"] == 279 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
     artifacts = artifacts_of(summary["run_id"])
-    assert {"mart_table": "observations_latest", "rows": 162} in artifacts["build-marts-tables"]
+    assert {"mart_table": "observations_latest", "rows": 279} in artifacts["build-marts-tables"]
     assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
     assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]
