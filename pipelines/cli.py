@@ -42,7 +42,8 @@ def _print_summary(summary: dict) -> None:
         print(f"  WARNING (loaded): {message}")
     print(f"\nData Docs (validation results): {summary['data_docs']}")
     print(f"\nOpen it read-only (Python):  duckdb.connect({summary['warehouse']!r}, read_only=True)"
-          "\n  then e.g.  select * from marts.observations_latest where region_code = '08125'")
+          "\n  then e.g.  select * from marts.region_comparison where region_code = 'heilbronn-franken'"
+          "\n  or export: labour-monitor export --region heilbronn-franken --format xlsx")
 
 
 def _run_flow(flow_fn, **params) -> int:  # noqa: ANN001
