@@ -24,6 +24,7 @@ from pipelines.settings import SAMPLE_DIR
 from pipelines.writer import WRITER_LIMIT, ensure_writer_limit
 from sample.make_recordings import build, figures
 from sources.recording import ReplayTransport
+from tests.fake_credentials import FAKE_PASSWORD, FAKE_USER
 from tests.genesis_bodies import flat_error
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -256,7 +257,7 @@ def test_a_5xx_is_retried_by_the_fetch_task_and_bad_credentials_are_not(tmp_path
 
 
 def test_credentials_never_appear_in_logs_or_artifacts(tmp_path, monkeypatch, provider):
-    user, password = "lm-user-Q7x9", "pw-Zk3!vR8#long"
+    user, password = FAKE_USER, FAKE_PASSWORD
     monkeypatch.setenv("REGIO_USERNAME", user)
     monkeypatch.setenv("REGIO_PASSWORD", password)
     counting = provider()

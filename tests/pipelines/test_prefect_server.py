@@ -29,10 +29,11 @@ import psutil
 import pytest
 
 from pipelines.writer import WRITER_LIMIT
+from tests.fake_credentials import FAKE_PASSWORD, FAKE_USER
 
 REPO = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
-USER, PASSWORD = "lm-user-Q7x9", "pw-Zk3!vR8#long"  # in the worker's environment; must never show up
+USER, PASSWORD = FAKE_USER, FAKE_PASSWORD  # in the worker's environment; must never show up
 
 pytestmark = pytest.mark.prefect_server
 

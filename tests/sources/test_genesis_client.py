@@ -27,6 +27,7 @@ from sources.errors import (
     TransientError,
 )
 from sources.genesis import Credentials, GenesisClient
+from tests.fake_credentials import FAKE_API_TOKEN, FAKE_PASSWORD, FAKE_USER
 from tests.genesis_bodies import (
     BASE,
     envelope,
@@ -38,8 +39,7 @@ from tests.genesis_bodies import (
 )
 
 TABLE_ID = "12411-01-01-4"
-USER, PASSWORD = "lm-user-Q7x9", "pw-Zk3!vR8#long"  # distinctive: searched for in every message and log
-TOKEN = "0123456789abcdef0123456789abcdef"
+USER, PASSWORD, TOKEN = FAKE_USER, FAKE_PASSWORD, FAKE_API_TOKEN  # searched for in every message and log
 
 # Real Content texts (shared/reference/genesis/*.json).
 TEXT_15 = (
@@ -195,7 +195,7 @@ def test_credentials_travel_in_headers_only(make_client, table):
         assert r.headers["username"] == USER
         assert r.headers["password"] == PASSWORD
         assert USER not in str(r.url) and PASSWORD not in str(r.url)
-        assert USER.encode() not in r.content and b"Zk3" not in r.content
+        assert USER.encode() not in r.content and PASSWORD.encode() not in r.content
         assert "username" not in form_of(r) and "password" not in form_of(r)
     assert USER not in str(payload.request) and PASSWORD not in str(payload.request)
 

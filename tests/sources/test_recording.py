@@ -12,12 +12,13 @@ from sources.client import RetryPolicy
 from sources.errors import MissingRecording
 from sources.genesis import Credentials, GenesisClient, parse_tablefile
 from sources.recording import RecordingTransport, ReplayTransport, request_key, request_params
+from tests.fake_credentials import FAKE_PASSWORD, FAKE_USER
 from tests.genesis_bodies import BASE, population_rows, tablefile_zip
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "sample" / "recordings" / "regionalstatistik"
 TABLE_ID = "12411-01-01-4"
-SECRET_USER, SECRET_PASSWORD = "rec-user-S3CR3T-4711", "rec-pass-S3CR3T-0815"
+SECRET_USER, SECRET_PASSWORD = FAKE_USER, FAKE_PASSWORD
 SECRETS = (SECRET_USER, SECRET_PASSWORD)
 MASK = "********************"
 FAST = RetryPolicy(attempts=2, min_interval=0.0)
