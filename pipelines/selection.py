@@ -1,16 +1,14 @@
 """The `regions` parameter of a run, turned into the regional selections a provider's requests carry.
 
 A run names catalog regions: Kreise, Regierungsbezirke, the state, Germany, or an aggregate (partner
-region, Agentur-für-Arbeit district, Regionalverband), which stands for its member Kreise. GENESIS
-takes one regional variable per request, so the codes are grouped by level, one request per level.
+region, Agentur-für-Arbeit district, Regionalverband), which stands for its member Kreise. The codes
+are grouped by level here; the provider module says how a level is selected (sources/genesis.py).
 """
 
 from __future__ import annotations
 
 from catalog import Catalog
-
-# GENESIS regional variable per catalog level; the country (DINSG) takes no key.
-GENESIS_VARIABLES = {"kreis": "KREISE", "regbez": "REGBEZ", "state": "DLAND", "country": "DINSG"}
+from sources import genesis
 
 Selection = tuple[tuple[str, str], ...]
 
@@ -27,9 +25,4 @@ def regional_selections(catalog: Catalog, source_id: str, codes: list[str]) -> l
     for code in codes:
         for member in catalog.regions[code].members or (code,):
             by_level.setdefault(catalog.regions[member].level, set()).add(member)
-    selections: list[Selection] = []
-    for level, variable in GENESIS_VARIABLES.items():
-        if level in by_level:
-            key = () if level == "country" else (("regionalkey", ",".join(sorted(by_level[level]))),)
-            selections.append((("regionalvariable", variable),) + key)
-    return selections
+    return genesis.regional_selections(by_level)

@@ -47,6 +47,17 @@ from transforms.regions import classify
 log = logging.getLogger(__name__)
 
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
+# The regional variable a request selects for each catalog level; the country (DINSG) takes no key.
+REGIONAL_VARIABLE_BY_LEVEL = {"kreis": "KREISE", "regbez": "REGBEZ", "state": "DLAND", "country": "DINSG"}
+
+
+def regional_selections(codes_by_level: dict[str, set[str]]) -> list[tuple[tuple[str, str], ...]]:
+    """GENESIS takes one regional variable per request: one selection per level, in the order Kreise,
+    Regierungsbezirke, state, Germany."""
+    return [
+        (("regionalvariable", variable),) + (() if level == "country" else (("regionalkey", ",".join(sorted(codes_by_level[level]))),))
+        for level, variable in REGIONAL_VARIABLE_BY_LEVEL.items() if level in codes_by_level
+    ]
 _RESULT_NAME = re.compile(r"(?<=:\s)\S*_\d+")
 _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 

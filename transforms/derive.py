@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-from catalog import SUMMABLE_LEVELS, Catalog, DerivedIndicator, Formula
+from catalog import SUMMABLE_LEVELS, Catalog, Formula
 
 FACT_COLUMNS = ("indicator_id", "region_code", "period", "freq", "value", "unit", "status", "source_id")
 
@@ -63,32 +63,37 @@ class Derived:
     aggregate_checks: pa.Table  # provider figure of a larger region beside the sum of its Kreise
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _carry(statuses: str, catalog: Catalog) -> str:
-    """SQL: the first carried status of the catalog found in the list expression `statuses`."""
+def _status_rank(status: str, catalog: Catalog) -> str:
+    """SQL: rank of a carried status (the catalog's first = highest), 0 for any other. The inputs of a
+    computed figure are ranked, and the highest rank names the status it carries (`_rank_status`)."""
     carried = catalog.carried_statuses()
-    whens = " ".join(f"WHEN list_contains({statuses}, {_quote(s)}) THEN {_quote(s)}" for s in carried)
-    return f"CASE {whens} END" if whens else "NULL"
+    whens = " ".join(f"WHEN {sql_literal(s)} THEN {len(carried) - k}" for k, s in enumerate(carried))
+    return f"CASE {status} {whens} ELSE 0 END" if carried else "0"
 
 
-def _formula_sql(indicator: DerivedIndicator | str, formula: Formula, unit: str, origin: str, catalog: Catalog,
-                 targets: str | None) -> str:
-    """One INSERT computing `indicator` by `formula` wherever its operands exist (in `targets` only,
+def _rank_status(rank: str, catalog: Catalog) -> str:
+    carried = catalog.carried_statuses()
+    whens = " ".join(f"WHEN {len(carried) - k} THEN {sql_literal(s)}" for k, s in enumerate(carried))
+    return f"CASE {rank} {whens} END" if carried else "NULL"
+
+
+def _formula_sql(iid: str, formula: Formula, unit: str, origin: str, catalog: Catalog, targets: str | None) -> str:
+    """One INSERT computing indicator `iid` by `formula` wherever its operands exist (in `targets` only,
     if given), skipping region-periods that already have a figure (the provider's comes first)."""
-    iid = indicator if isinstance(indicator, str) else indicator.id
     ops = formula.operands
     if formula.kind == "change_pct":
-        joins = (f"JOIN v a1 ON a1.indicator_id = {_quote(ops[0])} AND a1.region_code = a0.region_code "
+        joins = (f"JOIN v a1 ON a1.indicator_id = {sql_literal(ops[0])} AND a1.region_code = a0.region_code "
                  f"AND a1.freq = a0.freq AND a1.period_index = a0.period_index - {formula.periods}")
         n = 2
         value = "(a0.value / a1.value - 1) * 100"
         zero = "a1.value = 0"
     else:
         joins = "\n".join(
-            f"JOIN v a{k} ON a{k}.indicator_id = {_quote(op)} AND a{k}.region_code = a0.region_code "
+            f"JOIN v a{k} ON a{k}.indicator_id = {sql_literal(op)} AND a{k}.region_code = a0.region_code "
             f"AND a{k}.period_key = a0.period_key"
             for k, op in enumerate(ops[1:], 1)
         )
@@ -100,36 +105,23 @@ def _formula_sql(indicator: DerivedIndicator | str, formula: Formula, unit: str,
             value, zero = sign.join(f"a{k}.value" for k in range(n)), "false"
     names = ops if formula.kind != "change_pct" else (ops[0], f"{ops[0]} {formula.periods} period(s) earlier")
     complete = " AND ".join(f"a{k}.value IS NOT NULL" for k in range(n))
-    statuses = "[" + ", ".join(f"a{k}.status" for k in range(n)) + "]"
-    missing = "[" + ", ".join(f"CASE WHEN a{k}.value IS NULL THEN {_quote(names[k])} END" for k in range(n)) + "]"
+    carried = _rank_status("greatest(" + ", ".join(_status_rank(f"a{k}.status", catalog) for k in range(n)) + ")", catalog)
+    missing = "[" + ", ".join(f"CASE WHEN a{k}.value IS NULL THEN {sql_literal(names[k])} END" for k in range(n)) + "]"
     sources = "list_distinct(flatten([" + ", ".join(f"a{k}.sources" for k in range(n)) + "]))"
     where = "a0.region_code IN (SELECT region_code FROM targets)" if targets else "true"
     return f"""
 INSERT INTO v
-SELECT {_quote(iid)}, a0.region_code, a0.period, a0.period_key, a0.period_index, a0.freq,
+SELECT {sql_literal(iid)}, a0.region_code, a0.period, a0.period_key, a0.period_index, a0.freq,
        CASE WHEN {complete} AND NOT ({zero}) THEN {value} END,
-       {_quote(unit)},
-       CASE WHEN NOT ({complete}) THEN 'incomplete' WHEN {zero} THEN 'not_applicable' ELSE {_carry(statuses, catalog)} END,
-       {_quote(origin)}, {sources}, list_filter({missing}, lambda x: x IS NOT NULL)
+       {sql_literal(unit)},
+       CASE WHEN NOT ({complete}) THEN 'incomplete' WHEN {zero} THEN 'not_applicable' ELSE {carried} END,
+       {sql_literal(origin)}, {sources}, list_filter({missing}, lambda x: x IS NOT NULL)
 FROM v a0
 {joins}
-WHERE a0.indicator_id = {_quote(ops[0])} AND {where}
-  AND NOT EXISTS (SELECT 1 FROM v d WHERE d.indicator_id = {_quote(iid)} AND d.region_code = a0.region_code
+WHERE a0.indicator_id = {sql_literal(ops[0])} AND {where}
+  AND NOT EXISTS (SELECT 1 FROM v d WHERE d.indicator_id = {sql_literal(iid)} AND d.region_code = a0.region_code
                   AND d.period_key = a0.period_key)
 """
-
-
-def _status_rank(status: str, catalog: Catalog) -> str:
-    """SQL: rank of a carried status (the catalog's first = highest), 0 for any other."""
-    carried = catalog.carried_statuses()
-    whens = " ".join(f"WHEN {_quote(s)} THEN {len(carried) - k}" for k, s in enumerate(carried))
-    return f"CASE {status} {whens} ELSE 0 END" if carried else "0"
-
-
-def _rank_status(rank: str, catalog: Catalog) -> str:
-    carried = catalog.carried_statuses()
-    whens = " ".join(f"WHEN {len(carried) - k} THEN {_quote(s)}" for k, s in enumerate(carried))
-    return f"CASE {rank} {whens} END" if carried else "NULL"
 
 
 def _sum_sql(catalog: Catalog) -> str:
@@ -175,7 +167,7 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
     # 1. Derived indicators where the provider publishes figures.
     for iid in catalog.derivation_order():
         d = catalog.derived[iid]
-        db.execute(_formula_sql(d, d.formula, d.unit, "derived", catalog, targets=None))
+        db.execute(_formula_sql(d.id, d.formula, d.unit, "derived", catalog, targets=None))
 
     # 2. Larger regions.
     members = [(code, m) for code, r in catalog.regions.items() if r.level in SUMMABLE_LEVELS for m in catalog.members(code)]
@@ -200,7 +192,7 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
             formula = Formula("ratio", (agg.numerator, agg.denominator), agg.scale)
             db.execute(_formula_sql(iid, formula, ind.unit, "aggregate", catalog, targets="targets"))
         elif ind.aggregation.method == "formula":
-            db.execute(_formula_sql(ind, ind.formula, ind.unit, "derived", catalog, targets="targets"))
+            db.execute(_formula_sql(iid, ind.formula, ind.unit, "derived", catalog, targets="targets"))
 
     checks = db.sql("""
         SELECT s.indicator_id, s.region_code, s.period, p.value AS provider_value, s.value AS kreise_sum,

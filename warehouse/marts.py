@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from catalog import Catalog, default_catalog
-from transforms.derive import FACT_COLUMNS, derive_values
+from transforms.derive import FACT_COLUMNS, derive_values, sql_literal
 from warehouse.vintages import MergeCounts, merge_vintages
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -19,18 +19,14 @@ def mart_files() -> list[Path]:
     return sorted(MARTS_DIR.glob("*.sql"))
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def render(sql: str, catalog: Catalog) -> str:
     """Fill the catalog's indicator ids into a mart file (the profile's PIVOT must name its columns)."""
-    return sql.replace("{{indicator_ids}}", ", ".join(_sql_literal(i) for i in catalog.all_indicators()))
+    return sql.replace("{{indicator_ids}}", ", ".join(sql_literal(i) for i in catalog.all_indicators()))
 
 
 def _comment_profile_columns(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     for i in catalog.all_indicators().values():
-        con.execute(f'COMMENT ON COLUMN marts.region_profile."{i.id}" IS {_sql_literal(f"{i.label_de} ({i.unit})")}')
+        con.execute(f'COMMENT ON COLUMN marts.region_profile."{i.id}" IS {sql_literal(f"{i.label_de} ({i.unit})")}')
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, now: datetime | None = None) -> list[str]:
