@@ -91,10 +91,13 @@ class Validator:
 
     def __init__(self, root: Path, catalog: Catalog) -> None:
         import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.catalog = catalog
         root.mkdir(parents=True, exist_ok=True)
         self.ctx = gx.get_context(mode="file", project_root_dir=str(root))
+        # No progress bars per batch on the console: the run's own summary says what happened.
+        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         source = self.ctx.data_sources.add_or_update_pandas("labour_monitor")
         self.checkpoints = {}
         for name, expectations in (("observations", _generic_expectations(gx)), ("table_checks", _check_expectations(gx))):
