@@ -68,6 +68,9 @@ class SourceTable:
     # Regions every batch must contain; default: the Kreise the request selects.
     regions: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()  # the region levels the provider publishes the table for; empty: all
+    # A provider that answers for one region per request (the BA API): region level -> the query parameter
+    # that takes the region's name.
+    region_parameters: dict[str, str] = field(default_factory=dict)
 
     def publishes(self, level: str) -> bool:
         return not self.levels or level in self.levels
@@ -340,6 +343,8 @@ def _check_indicators(cat: Catalog) -> None:
             raise CatalogError(f"{where}: freq {t.freq!r} is not one of {FREQUENCIES}")
         if set(t.levels) - set(PUBLISHED_LEVELS):
             raise CatalogError(f"{where}: levels {list(t.levels)} must be among {PUBLISHED_LEVELS}")
+        if set(t.region_parameters) - set(t.levels or PUBLISHED_LEVELS):
+            raise CatalogError(f"{where}: region_parameters {sorted(t.region_parameters)} name levels the table is not published for")
         if t.end_year is not None and t.end_year < t.start_year:
             raise CatalogError(f"{where}: end_year {t.end_year} before start_year {t.start_year}")
         unknown = [r for r in t.regions if r not in cat.regions]

@@ -45,11 +45,14 @@ class Verdict:
 
 def expected_kreise(request: TableRequest, catalog: Catalog) -> list[str]:
     """The catalog Kreise a request asks for: all of them, or those its regional selection names
-    (GENESIS `regionalvariable`/`regionalkey` in AGS, Eurostat `geo` in NUTS); none for a table that
+    (GENESIS `regionalvariable`/`regionalkey` in AGS, Eurostat `geo` in NUTS, BA `regions` in catalog
+    codes); none for a table that
     is not published for Kreise."""
     params = request.region_params
     if params.get("regionalvariable", "KREISE") != "KREISE" or not catalog.tables[request.table_id].publishes("kreis"):
         return []
+    if "regions" in params:  # the BA API: catalog codes
+        return sorted(k.code for k in catalog.kreise() if k.code in params["regions"].split(","))
     if "geo" in params:
         nuts = set(params["geo"].split(","))
         return sorted(k.code for k in catalog.kreise() if k.nuts in nuts)

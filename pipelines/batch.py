@@ -15,6 +15,7 @@ from catalog import Catalog, SourceTable
 from sources.contract import RawPayload, TableRequest
 from expectations.validate import Validator
 from sources.errors import FormatError, SourceError
+from sources.ba import parse_answers
 from sources.eurostat import parse_dataset
 from sources.files import parse_payload
 from sources.genesis import parse_tablefile
@@ -22,7 +23,7 @@ from warehouse.load import LoadCounts, last_loaded_sha, load_batch, new_batch_id
 
 log = logging.getLogger(__name__)
 
-PARSERS = {"genesis": parse_tablefile, "eurostat": parse_dataset}  # provider -> parse(data, table, catalog, batch_id)
+PARSERS = {"genesis": parse_tablefile, "eurostat": parse_dataset, "ba": parse_answers}  # provider -> parse(data, table, catalog, batch_id)
 # Providers whose parser takes the whole payload: partner files name the file in their errors.
 PAYLOAD_PARSERS = {"files": parse_payload}
 

@@ -124,7 +124,7 @@ def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[
         if settings.mode == "replay" and not in_years and not tables:
             left_out.append(f"{t.id} (recorded for other years)")
             continue
-        for selection in regional_selections(catalog, t.source, regions) if regions else [None]:
+        for selection in regional_selections(catalog, t.source, regions, t) if regions else [None]:
             hits = [r for r in in_years if selection is None or r.regions == selection]
             out += hits or [TableRequest(t.source, t.id, *span, selection or ())]
     if left_out:

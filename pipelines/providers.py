@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from catalog import Source, default_catalog
+from sources.ba import BAClient
 from sources.client import RetryPolicy
 from sources.eurostat import EurostatClient
 from sources.files import DROP_FOLDER_ENV, FilesClient, load_kinds
@@ -39,9 +41,14 @@ def genesis_client(source: Source, settings: Settings, policy: RetryPolicy | Non
     return GenesisClient(source, _http(source, settings, policy), credentials, policy=policy)
 
 
-def eurostat_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> EurostatClient:
-    policy = _policy(settings, policy)
-    return EurostatClient(source, _http(source, settings, policy), default_catalog(), policy=policy)
+def catalog_client(cls: type[EurostatClient] | type[BAClient]) -> Callable[..., EurostatClient | BAClient]:
+    """A provider client that plans its requests from the catalog (Eurostat's codes, the BA's regions)."""
+
+    def make(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> EurostatClient | BAClient:
+        policy = _policy(settings, policy)
+        return cls(source, _http(source, settings, policy), default_catalog(), policy=policy)
+
+    return make
 
 
 def files_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> FilesClient:
@@ -55,10 +62,10 @@ def files_client(source: Source, settings: Settings, policy: RetryPolicy | None 
                        keep_in=recorded if settings.mode == "record" else None)
 
 
-CLIENTS = {"genesis": genesis_client, "eurostat": eurostat_client, "files": files_client}
+CLIENTS = {"genesis": genesis_client, "eurostat": catalog_client(EurostatClient), "files": files_client, "ba": catalog_client(BAClient)}
 
 
-def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient | FilesClient:
+def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient | FilesClient | BAClient:
     try:
         return CLIENTS[source.provider](source, settings)
     except KeyError:

@@ -2,21 +2,23 @@
 
 A run names catalog regions: Kreise, Regierungsbezirke, the state, Germany, or an aggregate (partner
 region, Agentur-für-Arbeit district, Regionalverband), which stands for its member Kreise. The codes
-are grouped by level here; the provider module says how a level is selected (sources/genesis.py).
+are grouped by level here; the provider module says how a level is selected (sources/genesis.py). The BA
+API answers for one region per request: its selection lists the catalog codes the table can address.
 """
 
 from __future__ import annotations
 
-from catalog import Catalog
+from catalog import Catalog, SourceTable
 from sources import genesis
 
 Selection = tuple[tuple[str, str], ...]
 
 
-def regional_selections(catalog: Catalog, source_id: str, codes: list[str]) -> list[Selection]:
-    """One selection per regional level, in the order Kreise, Regierungsbezirke, state, Germany."""
+def regional_selections(catalog: Catalog, source_id: str, codes: list[str], table: SourceTable | None = None) -> list[Selection]:
+    """GENESIS: one selection per regional level, in the order Kreise, Regierungsbezirke, state, Germany.
+    BA: one selection of the regions at the levels `table` has a parameter for (none: no request)."""
     provider = catalog.sources[source_id].provider
-    if provider != "genesis":
+    if provider not in ("genesis", "ba"):
         raise ValueError(f"source {source_id}: no regional selection for provider {provider!r}")
     unknown = sorted(set(codes) - set(catalog.regions))
     if unknown:
@@ -25,4 +27,8 @@ def regional_selections(catalog: Catalog, source_id: str, codes: list[str]) -> l
     for code in codes:
         for member in catalog.regions[code].members or (code,):
             by_level.setdefault(catalog.regions[member].level, set()).add(member)
+    if provider == "ba":
+        levels = table.region_parameters if table is not None else {}
+        asked = sorted(code for level, members in by_level.items() if level in levels for code in members)
+        return [(("regions", ",".join(asked)),)] if asked else []
     return genesis.regional_selections(by_level)

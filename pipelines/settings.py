@@ -34,7 +34,7 @@ class Settings:
         )
 
 
-REGION_PARAMS = ("regionalvariable", "regionalkey", "geo")  # GENESIS (AGS), Eurostat (NUTS codes)
+REGION_PARAMS = ("regionalvariable", "regionalkey", "geo", "regions")  # GENESIS (AGS), Eurostat (NUTS), BA (catalog codes)
 
 
 def read_requests(path: Path) -> list[TableRequest]:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import duckdb
+import httpx
 import pytest
 
+from pipelines import providers
 from pipelines.cli import main
+from sources.client import RetryPolicy
+from tests.sources.ba_bodies import alo_answer, server
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -34,3 +41,22 @@ def test_bad_year_range_is_a_usage_error(tmp_path):
 def test_status_without_a_warehouse_says_what_to_do(tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path), "status"]) == 1
     assert "labour-monitor run" in capsys.readouterr().err
+
+
+def test_record_keeps_the_ba_apis_answers_so_that_an_offline_ingest_loads_them(tmp_path, monkeypatch, capsys, catalog):
+    """The first live `record` of the BA API is what verifies it: the answers it keeps must replay."""
+    names = {k.code: k.name_de.split(",")[0] for k in catalog.kreise()}
+    answers = {name: alo_answer([100, 90], [2.0, 1.9]) for name in names.values()}
+    out = tmp_path / "recordings"
+    with monkeypatch.context() as live:  # the live API, as httpx would reach it
+        live.setattr(providers.httpx, "HTTPTransport", lambda retries=0: httpx.MockTransport(server(answers, names)))
+        live.setattr(providers, "RetryPolicy", partial(RetryPolicy, min_interval=0))
+        assert main(["--data-dir", str(tmp_path), "record", "ba-statistik", "--tables", "EckwerteTabelleALOKr", "--out", str(out)]) == 0
+    assert "recorded ba-statistik EckwerteTabelleALOKr" in capsys.readouterr().out
+    assert "ba-statistik:\n- table: EckwerteTabelleALOKr" in (out / "requests.yaml").read_text(encoding="utf-8")
+
+    monkeypatch.setenv("LABOUR_MONITOR_RECORDINGS", str(out))
+    assert main(["--data-dir", str(tmp_path), "ingest", "ba-statistik"]) == 0
+    assert "EckwerteTabelleALOKr" in capsys.readouterr().out
+    con = duckdb.connect(str(tmp_path / "labour_monitor.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM core.observations WHERE source_id = 'ba-statistik'").fetchone() == (4 * len(names),)

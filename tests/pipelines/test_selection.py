@@ -1,4 +1,4 @@
-"""The `regions` parameter as the provider gets it: one GENESIS regional selection per level."""
+"""The `regions` parameter as the provider gets it: one GENESIS regional selection per level, one BA list."""
 
 from __future__ import annotations
 
@@ -30,3 +30,12 @@ def test_overlapping_regions_ask_for_each_kreis_once(catalog):
 def test_an_unknown_region_is_named(catalog):
     with pytest.raises(ValueError, match=r"unknown regions \['08999'\]"):
         regional_selections(catalog, "regionalstatistik", ["08125", "08999"])
+
+
+def test_the_ba_api_gets_the_regions_its_table_can_address_in_one_selection(catalog):
+    asked = ["heilbronn-franken", "08", "081"]
+    vacancies = regional_selections(catalog, "ba-statistik", asked, catalog.tables["EckwerteTabelleSTEA"])
+    assert vacancies == [(("regions", "08,08121,08125,08126,08127,08128"),)]  # no Regierungsbezirk parameter
+    unemployed = regional_selections(catalog, "ba-statistik", asked, catalog.tables["EckwerteTabelleALOKr"])
+    assert unemployed == [(("regions", "08121,08125,08126,08127,08128"),)]  # Kreise only
+    assert regional_selections(catalog, "ba-statistik", ["081"], catalog.tables["EckwerteTabelleALOKr"]) == []
