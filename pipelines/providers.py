@@ -10,7 +10,7 @@ import httpx
 
 from catalog import Source, default_catalog
 from sources.ba import BAClient
-from sources.client import RetryPolicy
+from sources.client import CatalogClient, RetryPolicy
 from sources.eurostat import EurostatClient
 from sources.files import DROP_FOLDER_ENV, FilesClient, load_kinds
 from sources.genesis import Credentials, GenesisClient
@@ -41,10 +41,10 @@ def genesis_client(source: Source, settings: Settings, policy: RetryPolicy | Non
     return GenesisClient(source, _http(source, settings, policy), credentials, policy=policy)
 
 
-def catalog_client(cls: type[EurostatClient] | type[BAClient]) -> Callable[..., EurostatClient | BAClient]:
-    """A provider client that plans its requests from the catalog (Eurostat's codes, the BA's regions)."""
+def catalog_client(cls: type[CatalogClient]) -> Callable[..., CatalogClient]:
+    """A client of a provider whose requests the catalog plans (sources/client.py CatalogClient)."""
 
-    def make(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> EurostatClient | BAClient:
+    def make(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> CatalogClient:
         policy = _policy(settings, policy)
         return cls(source, _http(source, settings, policy), default_catalog(), policy=policy)
 

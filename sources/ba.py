@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -31,8 +30,8 @@ from typing import Any
 import httpx
 import pyarrow as pa
 
-from catalog import Catalog, Indicator, Source, SourceTable
-from sources.client import RetryPolicy, send
+from catalog import Catalog, Indicator, SourceTable
+from sources.client import CatalogClient, send
 from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
 from sources.errors import FormatError, NoData, ProviderError, TableMissing
 from sources.genesis import find_duplicate_keys
@@ -93,19 +92,12 @@ def kreis_names(js: bytes, source: str, table: str | None = None) -> dict[str, s
 # --------------------------------------------------------------------------------------------
 
 
-class BAClient:
+class BAClient(CatalogClient):
     """Fetches one BA table for the catalog's regions as one raw payload: every region's answer, or none."""
 
-    def __init__(
-        self,
-        source: Source,
-        http: httpx.Client,
-        catalog: Catalog,
-        policy: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.source, self.http, self.catalog, self.policy, self.sleep = source, http, catalog, policy, sleep
-        self._kreis_names: dict[str, str] | None = None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kreis_names: dict[str, str] | None = None  # the region list, read once per client
 
     def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None) -> Iterator[RawPayload]:
         """Yield the table's answers for the regions, together: one batch loads whole or not at all.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,8 +22,8 @@ import httpx
 import numpy as np
 import pyarrow as pa
 
-from catalog import Catalog, Indicator, Source, SourceTable, Status
-from sources.client import RetryPolicy, send
+from catalog import Catalog, Indicator, SourceTable, Status
+from sources.client import CatalogClient, send
 from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
 from sources.errors import FormatError, NoData, ProviderError, TableMissing, TooLarge, TransientError
 from sources.genesis import find_duplicate_keys
@@ -137,18 +136,8 @@ def flag_status(flag: str, markers: dict[str, Status]) -> Status | None:
 # --------------------------------------------------------------------------------------------
 
 
-class EurostatClient:
+class EurostatClient(CatalogClient):
     """Fetches Eurostat datasets as raw payloads, one per request (a split request's answers together)."""
-
-    def __init__(
-        self,
-        source: Source,
-        http: httpx.Client,
-        catalog: Catalog,
-        policy: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.source, self.http, self.catalog, self.policy, self.sleep = source, http, catalog, policy, sleep
 
     def fetch(
         self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
