@@ -72,5 +72,6 @@ def test_a_broken_mapping_names_the_file_and_kind(tmp_path, catalog, old, new, m
 def test_every_file_kind_table_needs_a_mapping(tmp_path, catalog):
     path = tmp_path / KINDS_FILE.name
     path.write_text("kinds: []\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"tables \['ihk-fachkraeftemonitor'\] of `files` sources have no kind"):
+    with pytest.raises(CatalogError, match=r"tables \['ba-pendler-auspendler-kreise', 'ba-pendler-einpendler-kreise', "
+                                           r"'ihk-fachkraeftemonitor'\] of `files` sources have no kind"):
         load_kinds(catalog, path)
