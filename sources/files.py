@@ -456,7 +456,11 @@ def _find_header(rows: Rows, kind: FileKind, fail: Callable[..., FileError]) -> 
     if best is None or overlap[best] == 0:
         raise fail(f"no header line: no line has the labels of kind {kind.id} {sorted(wanted)}")
     line, cells = rows[best]
-    _header(cells, line, rows[best + 1:], kind, fail)  # raises, naming the unknown or missing column
+    _header(cells, line, rows[best + 1:], kind, fail)  # raises, naming an unknown column or a missing declared one
+    labels = [label for label in _labels(cells) if label]
+    missing = sorted(wanted - set(labels))
+    if missing:  # an ignored column is part of the export's header too
+        raise fail(f"column missing from the header {labels} (nearest line to the header of kind {kind.id})", row=line, column=missing[0])
     raise fail(f"line {line} is the nearest to a header but its labels are not exactly those of kind {kind.id}", row=line)
 
 
@@ -577,6 +581,9 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
         for column, v in fact.items():
             out[column].append(v)
 
+    if not out["indicator_id"]:  # a file that gives nothing is a wrong or empty file, not a quiet night
+        raise fail(f"no figure: all {left_out} rows are left out by the mapping of kind {kind.id} (relabelled columns or rows?)"
+                   if left_out else "no data rows below the header", row=line)
     obs = pa.table(out, schema=OBSERVATION_SCHEMA)
     dup = find_duplicate_keys(obs) if obs.num_rows else None
     if dup is not None:
