@@ -93,8 +93,8 @@ def footer(export: Export) -> list[tuple[str, ...]]:
 
 
 def grouped(value: str) -> str:
-    """A count as BA writes it: thousands separated by '.' (47820 -> 47.820)."""
-    return f"{int(value):,}".replace(",", ".")
+    """A count as BA writes it: thousands separated by '.' (47820 -> 47.820); anything else as it is (tests write signs)."""
+    return f"{int(value):,}".replace(",", ".") if value.isdigit() else value
 
 
 def csv_bytes(export: Export, rows: list[dict[str, str]], lines_above: list[tuple[str, ...]] | None = None,
