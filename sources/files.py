@@ -5,6 +5,11 @@ A file kind is a catalog table of a `files` source; catalog/partner_files.yaml s
 and which column holds what. A file is one payload, hashed like any other: the same file again is not
 parsed, a corrected file opens new vintages of the figures it changes. Parsing is strict: every error
 names the file, the row (file line, or sheet row) and the column.
+
+Beyond a plain table (the header in the first line), a kind can declare the shape of a statistics
+office's export (the BA's Pendler CSVs): a preamble of "Label";"Value" lines above the header, the
+period taken from one of them, expected values of others, a footer that ends the table, repeated header
+labels (the n-th occurrence is named `label#n`) and a wildcard `*` for rows deliberately left out.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
@@ -41,6 +46,16 @@ CONTENT_TYPES = {
 }
 PERIODS = {"A": r"^[0-9]{4}$", "Q": r"^[0-9]{4}-Q[1-4]$", "M": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
 _XLSX_MAGIC = b"PK\x03\x04"
+# German month names as statistics offices write them in a report month ("Juni 2023").
+MONTHS = {name: n for n, name in enumerate(("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                                            "September", "Oktober", "November", "Dezember"), start=1)}
+WILDCARD = "*"  # in `indicators:`: every other value at this level, deliberately left out
+REPEAT = "#"  # the n-th column with the same header label is named `label#n` (n >= 2)
+
+
+def is_html(data: bytes) -> bool:
+    """Whether a body is a web page (a login, error or download page) rather than the exported file."""
+    return data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] == b"<"
 
 
 class FileError(FormatError):
@@ -69,7 +84,7 @@ class FileKind:
     decimal: str
     thousands: str
     region_column: str
-    period_column: str
+    period_column: str | None  # None: the period comes from the preamble (period_field)
     indicator_columns: tuple[str, ...]
     value_column: str
     unit_column: str | None
@@ -77,6 +92,14 @@ class FileKind:
     regions: dict[str, str]  # label in the file -> catalog region code
     indicators: dict[tuple[str, ...], str | None]  # values of the indicator columns -> indicator id (None: left out)
     markers: dict[str, Status]  # string in the value column -> suppressing catalog status
+    # Where `*: ~` stands in `indicators:`: the values of the indicator columns before it. A row whose values
+    # start so, and whose next value is not otherwise named at that level, is left out (counted).
+    others: tuple[tuple[str, ...], ...] = ()
+    preamble: bool = False  # "Label";"Value" lines above the header; the header is the line of exactly the declared labels
+    period_field: str | None = None  # preamble label holding the report month ("Juni 2023")
+    period_month: int | None = None  # annual tables: the month the yearly figure refers to (6 = the 30 June count)
+    expect: dict[str, str] = field(default_factory=dict)  # preamble label -> the value a file of this kind must show
+    footer: tuple[str, ...] = ()  # a line whose first cell starts so ends the table; a file without one is cut off
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -92,13 +115,28 @@ class FileKind:
             return None
         return float((text.replace(self.thousands, "") if self.thousands else text).replace(self.decimal, "."))
 
+    def indicator_of(self) -> Callable[[tuple[str, ...]], tuple[bool, str | None]]:
+        """key -> (known, indicator id or None for left out): a named key, else a wildcard `*` of its level."""
+        named = {k[:i] for k in (*self.indicators, *self.others) for i in range(1, len(k) + 1)}
 
-_KIND_KEYS = {"id", "file", "url", "sheet", "csv", "numbers", "columns", "regions", "indicators", "markers"}
+        def lookup(key: tuple[str, ...]) -> tuple[bool, str | None]:
+            if key in self.indicators:
+                return True, self.indicators[key]
+            left_out = any(key[:len(p)] == p and key[:len(p) + 1] not in named for p in self.others)
+            return left_out, None
+
+        return lookup
+
+
+_KIND_KEYS = {"id", "file", "url", "sheet", "csv", "numbers", "columns", "regions", "indicators", "markers", "preamble", "footer"}
 _COLUMN_KEYS = {"region", "period", "indicator", "value", "unit", "ignore"}
+_PREAMBLE_KEYS = {"period", "expect"}
 
 
-def _flatten(tree: Any, depth: int, where: str, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], str | None]:
-    """Nested `indicators:` mapping -> {(value of each indicator column): indicator id}."""
+def _flatten(tree: Any, depth: int, where: str, others: list[tuple[str, ...]],
+             path: tuple[str, ...] = ()) -> dict[tuple[str, ...], str | None]:
+    """Nested `indicators:` mapping -> {(value of each indicator column): indicator id}; the paths where a
+    wildcard `*` stands go to `others`."""
     if len(path) == depth:
         if tree is not None and not isinstance(tree, str):
             raise CatalogError(f"{where}: {' / '.join(path)} must map to an indicator id or ~, got {tree!r}")
@@ -107,8 +145,55 @@ def _flatten(tree: Any, depth: int, where: str, path: tuple[str, ...] = ()) -> d
         raise CatalogError(f"{where}: expected {depth} levels of labels (one per indicator column), got {tree!r} under {path}")
     out: dict[tuple[str, ...], str | None] = {}
     for label, sub in tree.items():
-        out |= _flatten(sub, depth, where, (*path, str(label)))
+        if str(label) == WILDCARD:
+            if sub is not None:
+                raise CatalogError(f"{where}: `{WILDCARD}` under {' / '.join(path) or 'indicators'} stands for every other value, "
+                                   f"deliberately left out: it must map to ~, got {sub!r}")
+            others.append(path)
+            continue
+        out |= _flatten(sub, depth, where, others, (*path, str(label)))
     return out
+
+
+def _repeats(named: list[str], where: str) -> None:
+    """A declared `label#n` (the n-th column labelled `label`) needs `label` and `label#2` .. `label#n-1` declared too."""
+    for name in named:
+        base, sep, n = name.rpartition(REPEAT)
+        if not sep or not base:
+            continue
+        if not n.isdigit() or int(n) < 2:
+            raise CatalogError(f"{where}: column {name!r}: a repeated label is named `label{REPEAT}n` with n >= 2 (the first is plain {base!r})")
+        lacking = [c for c in [base, *(f"{base}{REPEAT}{k}" for k in range(2, int(n)))] if c not in named]
+        if lacking:
+            raise CatalogError(f"{where}: column {name!r} is occurrence {n} of the label {base!r}: declare {lacking} too (under columns or ignore)")
+
+
+def _preamble(entry: dict[str, Any], freq: str, where: str) -> tuple[str | None, int | None, dict[str, str]]:
+    """`preamble:` -> (period field, month of an annual figure, expected values)."""
+    pre = entry.get("preamble")
+    if pre is None:
+        return None, None, {}
+    if not isinstance(pre, dict) or set(pre) - _PREAMBLE_KEYS:
+        raise CatalogError(f"{where}: preamble must be a mapping with keys among {sorted(_PREAMBLE_KEYS)} (may be empty: {{}}), got {pre!r}")
+    expect = pre.get("expect") or {}
+    if not isinstance(expect, dict):
+        raise CatalogError(f"{where}: preamble: expect must map preamble labels to the values a file must show, got {expect!r}")
+    period = pre.get("period")
+    if period is None:
+        return None, None, {str(k): str(v) for k, v in expect.items()}
+    if not isinstance(period, dict) or not period.get("field") or set(period) - {"field", "month"}:
+        raise CatalogError(f"{where}: preamble: period must be {{field: <label of the report month>, month: <German month name>}}, got {period!r}")
+    month = period.get("month")
+    if freq == "A":
+        if month not in MONTHS:
+            raise CatalogError(f"{where}: preamble: period: an annual table names the month its yearly figure refers to "
+                               f"(one of {list(MONTHS)}), got {month!r}")
+    elif freq == "M":
+        if month is not None:
+            raise CatalogError(f"{where}: preamble: period: a monthly table takes the month from the file; `month` is for annual tables")
+    else:
+        raise CatalogError(f"{where}: preamble: period: a report month gives an annual or monthly period, not freq {freq!r}")
+    return str(period["field"]), MONTHS.get(month), {str(k): str(v) for k, v in expect.items()}
 
 
 def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
@@ -121,19 +206,28 @@ def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
         raise CatalogError(f"{where}: not a table of a `files` source in indicators.yaml")
     if bool(entry.get("file")) == bool(entry.get("url")):
         raise CatalogError(f"{where}: give either `file` (a glob in the drop folder) or `url`")
+    period_field, period_month, expect = _preamble(entry, table.freq, where)
     cols = entry.get("columns") or {}
-    if set(cols) - _COLUMN_KEYS or not all(cols.get(k) for k in ("region", "period", "indicator", "value")):
+    if set(cols) - _COLUMN_KEYS or not all(cols.get(k) for k in ("region", "indicator", "value")):
         raise CatalogError(f"{where}: columns must name region, period, indicator and value (and may name unit, ignore)")
+    if bool(cols.get("period")) == bool(period_field):
+        raise CatalogError(f"{where}: the period comes from a column (columns: period) or from the preamble (preamble: period), "
+                           "exactly one of them")
     indicator_columns = (cols["indicator"],) if isinstance(cols["indicator"], str) else tuple(cols["indicator"])
-    named = [cols["region"], cols["period"], *indicator_columns, cols["value"], *([cols["unit"]] if cols.get("unit") else []),
-             *(cols.get("ignore") or [])]
+    named = [cols["region"], *([cols["period"]] if cols.get("period") else []), *indicator_columns, cols["value"],
+             *([cols["unit"]] if cols.get("unit") else []), *(cols.get("ignore") or [])]
     if len(set(named)) != len(named):
         raise CatalogError(f"{where}: a column label is named twice: {named}")
+    _repeats(named, where)
+    footer = entry.get("footer") or []
+    if not isinstance(footer, list) or not all(isinstance(f, str) and f.strip() for f in footer):
+        raise CatalogError(f"{where}: footer must be a list of the texts a footer line starts with, got {footer!r}")
     regions = {str(k): str(v) for k, v in (entry.get("regions") or {}).items()}
     bad = sorted(set(regions.values()) - set(catalog.regions))
     if bad:
         raise CatalogError(f"{where}: regions {bad} are not in regions.yaml")
-    indicators = _flatten(entry.get("indicators") or {}, len(indicator_columns), where)
+    others: list[tuple[str, ...]] = []
+    indicators = _flatten(entry.get("indicators") or {}, len(indicator_columns), where, others)
     foreign = sorted(i for i in indicators.values() if i is not None and (i not in catalog.indicators or catalog.indicators[i].table != table.id))
     if foreign:
         raise CatalogError(f"{where}: {foreign} are not indicators of table {table.id!r} in indicators.yaml")
@@ -152,9 +246,11 @@ def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
         id=table.id, source=table.source, file=entry.get("file"), url=entry.get("url"), sheet=entry.get("sheet"),
         delimiter=csv_opts.get("delimiter", ";"), encoding=csv_opts.get("encoding", "utf-8-sig"),
         decimal=decimal, thousands=thousands,
-        region_column=cols["region"], period_column=cols["period"], indicator_columns=indicator_columns,
+        region_column=cols["region"], period_column=cols.get("period"), indicator_columns=indicator_columns,
         value_column=cols["value"], unit_column=cols.get("unit"), ignored=tuple(cols.get("ignore") or ()),
-        regions=regions, indicators=indicators, markers=markers,
+        regions=regions, indicators=indicators, markers=markers, others=tuple(others),
+        preamble="preamble" in entry, period_field=period_field, period_month=period_month, expect=expect,
+        footer=tuple(footer),
     )
 
 
@@ -247,7 +343,7 @@ class FilesClient:
         if response.status_code >= 400:
             raise ProviderError(src, kind.id, f"HTTP {response.status_code} for {url}")
         body = response.content
-        if body.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] == b"<":
+        if is_html(body):
             raise FormatError(src, kind.id, f"{url} answered with an HTML page, not a CSV or XLSX file (a login or error page?)")
         return RawPayload(
             source_id=src, table_id=kind.id, url=url, request={}, body=body, data=body,
@@ -302,21 +398,34 @@ def _xlsx_rows(data: bytes, kind: FileKind, fail: Callable[..., FileError]) -> I
         yield number, list(cells)
 
 
+def _labels(cells: list[Any]) -> list[str]:
+    """Header labels as the mapping names them: the n-th occurrence of a repeated label is `label#n`."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in (_text(c) for c in cells):
+        if not label:
+            out.append("")
+            continue
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label}{REPEAT}{seen[label]}")
+    return out
+
+
 def _header(cells: list[Any], line: int, body: list[tuple[int, list[Any]]], kind: FileKind,
             fail: Callable[..., FileError]) -> dict[str, int]:
     """Column label -> position; every column must be declared and every declared column present."""
     positions: dict[str, int] = {}
-    for i, label in enumerate(_text(c) for c in cells):
+    for i, label in enumerate(_labels(cells)):
         if not label:
             if any(_text(_at(r, i)) for _, r in body):
                 raise fail(f"column {i + 1} holds values but has no label", row=line)
             continue
-        if label in positions:
-            raise fail("label appears twice in the header", row=line, column=label)
         positions[label] = i
     unknown = [label for label in positions if label not in kind.columns and label not in kind.ignored]
     if unknown:
-        raise fail(f"unknown column (not in the mapping of kind {kind.id}; declare it under columns, or under ignore)",
+        base, sep, n = unknown[0].rpartition(REPEAT)
+        repeated = f" (occurrence {n} of the label {base!r} in this header)" if sep and base in positions else ""
+        raise fail(f"unknown column{repeated} (not in the mapping of kind {kind.id}; declare it under columns, or under ignore)",
                    row=line, column=unknown[0])
     missing = [c for c in kind.columns if c not in positions]
     if missing:
@@ -326,6 +435,86 @@ def _header(cells: list[Any], line: int, body: list[tuple[int, list[Any]]], kind
 
 def _at(cells: list[Any], i: int) -> Any:
     return cells[i] if i < len(cells) else None
+
+
+Rows = list[tuple[int, list[Any]]]
+
+
+def _find_header(rows: Rows, kind: FileKind, fail: Callable[..., FileError]) -> int:
+    """Index of the header row. Plain kinds: the first row. Kinds with a preamble: the first row whose labels
+    are exactly the declared columns (ignored ones included); without one, the row most like it is checked
+    as the header, so that the error names the changed or missing label."""
+    if not kind.preamble:
+        return 0
+    wanted = {*kind.columns, *kind.ignored}
+    for i, (_, cells) in enumerate(rows):
+        labels = [label for label in _labels(cells) if label]
+        if len(labels) == len(wanted) and set(labels) == wanted:
+            return i
+    overlap = [len(wanted & set(_labels(cells))) for _, cells in rows]
+    best = max(range(len(rows)), key=lambda i: overlap[i], default=None)
+    if best is None or overlap[best] == 0:
+        raise fail(f"no header line: no line has the labels of kind {kind.id} {sorted(wanted)}")
+    line, cells = rows[best]
+    _header(cells, line, rows[best + 1:], kind, fail)  # raises, naming an unknown column or a missing declared one
+    labels = [label for label in _labels(cells) if label]
+    missing = sorted(wanted - set(labels))
+    if missing:  # an ignored column is part of the export's header too
+        raise fail(f"column missing from the header {labels} (nearest line to the header of kind {kind.id})", row=line, column=missing[0])
+    raise fail(f"line {line} is the nearest to a header but its labels are not exactly those of kind {kind.id}", row=line)
+
+
+def _metadata(rows: Rows, fail: Callable[..., FileError]) -> dict[str, list[tuple[int, str]]]:
+    """Preamble lines "Label";"Value" -> {label without a trailing ':': [(line, value), ...]}."""
+    fields: dict[str, list[tuple[int, str]]] = {}
+    for line, cells in rows:
+        texts = [_text(c) for c in cells]
+        while texts and not texts[-1]:
+            texts.pop()
+        if len(texts) > 2:
+            raise fail(f"a preamble line holds more than a label and a value: {texts}", row=line)
+        label = texts[0].rstrip(":").strip()
+        fields.setdefault(label, []).append((line, texts[1] if len(texts) > 1 else ""))
+    return fields
+
+
+def _field(fields: dict[str, list[tuple[int, str]]], label: str, fail: Callable[..., FileError]) -> tuple[int, str]:
+    found = fields.get(label, [])
+    if not found:
+        raise fail(f"the preamble has no field {label!r} (it has {[f for f in fields if f]})")
+    if len({v for _, v in found}) > 1:
+        raise fail(f"the preamble gives field {label!r} {len(found)} times with different values: {[v for _, v in found]}", row=found[-1][0])
+    return found[0]
+
+
+def _preamble_period(fields: dict[str, list[tuple[int, str]]], kind: FileKind, freq: str, fail: Callable[..., FileError]) -> str:
+    """The period a preamble's report month ("Juni 2023") gives: the year (annual table, the declared month
+    only) or YYYY-MM (monthly table)."""
+    label = kind.period_field or ""
+    line, text = _field(fields, label, fail)
+    match = re.fullmatch(r"(\S+)\s+([0-9]{4})", text)
+    if match is None or match[1] not in MONTHS:
+        raise fail(f"preamble field {label!r} is {text!r}, not a German month and year such as 'Juni 2023'", row=line)
+    month, year = MONTHS[match[1]], match[2]
+    if freq == "A":
+        if month != kind.period_month:
+            wanted = next(n for n, m in MONTHS.items() if m == kind.period_month)
+            raise fail(f"preamble field {label!r} is {text!r}: kind {kind.id} is annual and its figure refers to {wanted}; "
+                       "a file for another month is not this table", row=line)
+        return year
+    return f"{year}-{month:02d}"
+
+
+def _table_end(body: Rows, kind: FileKind, fail: Callable[..., FileError]) -> Rows:
+    """The data rows before the footer; a kind that declares a footer must have one (else the file is cut off)."""
+    if not kind.footer:
+        return body
+    for i, (_, cells) in enumerate(body):
+        if _text(_at(cells, 0)).startswith(kind.footer):
+            return body[:i]
+    last = body[-1][0] if body else None
+    raise fail(f"no footer line (starting with {list(kind.footer)}) after the table: the file is cut off or not an export of kind {kind.id}",
+               row=last)
 
 
 def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, batch_id: str, kind: FileKind | None = None) -> ParseResult:
@@ -339,14 +528,24 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
     is_xlsx = data[:4] == _XLSX_MAGIC
     if name.lower().endswith(".xlsx") and not is_xlsx:
         raise fail("named .xlsx but not an XLSX workbook")
+    if not is_xlsx and is_html(data):
+        raise fail("an HTML page, not a CSV export (a login, error or download page saved in place of the file?)")
     rows = list((_xlsx_rows if is_xlsx else _csv_rows)(data, kind, fail))
     rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]  # blank lines carry nothing
     if not rows:
         raise fail("empty file: no header row")
-    (line, header), body = rows[0], rows[1:]
+    at = _find_header(rows, kind, fail)
+    (line, header), body = rows[at], _table_end(rows[at + 1:], kind, fail)
     col = _header(header, line, body, kind, fail)
+    fields = _metadata(rows[:at], fail)
+    for label, value in kind.expect.items():
+        found_line, found = _field(fields, label, fail)
+        if found != value:
+            raise fail(f"preamble field {label!r} is {found!r}, a file of kind {kind.id} shows {value!r}", row=found_line)
+    file_period = _preamble_period(fields, kind, table.freq, fail) if kind.period_field else None
 
     period_pattern = re.compile(PERIODS[table.freq])
+    indicator_of = kind.indicator_of()
     out: dict[str, list[Any]] = {column: [] for column in OBSERVATION_SCHEMA.names}
     left_out = 0
     for row, cells in body:
@@ -354,10 +553,10 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
         if extra:
             raise fail(f"row has values beyond the last labelled column: {extra}", row=row)
         key = tuple(_text(_at(cells, col[c])) for c in kind.indicator_columns)
-        if key not in kind.indicators:
+        known, indicator_id = indicator_of(key)
+        if not known:
             raise fail(f"unknown indicator {' / '.join(key)!r} (not in the mapping of kind {kind.id})", row=row,
                        column=" / ".join(kind.indicator_columns))
-        indicator_id = kind.indicators[key]
         if indicator_id is None:
             left_out += 1
             continue
@@ -365,9 +564,11 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
         label = _text(_at(cells, col[kind.region_column]))
         region = kind.regions.get(label, label if label in catalog.regions else None)
         if region is None:
-            raise fail(f"unknown region {label!r} (known labels: {sorted(kind.regions)})", row=row, column=kind.region_column)
-        period = _text(_at(cells, col[kind.period_column]))
-        if not period_pattern.fullmatch(period):
+            known_labels = f"; labels the mapping knows: {sorted(kind.regions)}" if kind.regions else ""
+            raise fail(f"unknown region {label!r} (not a region code of catalog/regions.yaml{known_labels})", row=row,
+                       column=kind.region_column)
+        period = file_period if kind.period_column is None else _text(_at(cells, col[kind.period_column]))
+        if not period_pattern.fullmatch(period or ""):
             raise fail(f"period {period!r} is not in the {table.freq} format {PERIODS[table.freq]}", row=row, column=kind.period_column)
         unit = _text(_at(cells, col[kind.unit_column])) if kind.unit_column is not None else indicator.source_unit
         if unit != indicator.source_unit:
@@ -380,6 +581,9 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
         for column, v in fact.items():
             out[column].append(v)
 
+    if not out["indicator_id"]:  # a file that gives nothing is a wrong or empty file, not a quiet night
+        raise fail(f"no figure: all {left_out} rows are left out by the mapping of kind {kind.id} (relabelled columns or rows?)"
+                   if left_out else "no data rows below the header", row=line)
     obs = pa.table(out, schema=OBSERVATION_SCHEMA)
     dup = find_duplicate_keys(obs) if obs.num_rows else None
     if dup is not None:

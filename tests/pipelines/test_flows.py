@@ -40,7 +40,7 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 9}  # seven GENESIS requests, one Eurostat, one partner file
+    assert summary["batches"] == {"loaded": 11}  # seven GENESIS requests, one Eurostat, one IHK file, two BA Pendler files
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
         ((i, p), v)
@@ -58,7 +58,7 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 9}
+    assert summary["batches"] == {"unchanged": 11}
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
@@ -233,10 +233,10 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
 
     assert attempts == [7, 7]  # the retry downloaded nothing (7 GENESIS data requests)
-    assert summary["batches"] == {"loaded": 9}  # and the Eurostat request and the partner file
-    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(279,)]
+    assert summary["batches"] == {"loaded": 11}  # and the Eurostat request and the three partner files
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(289,)]
     logs = logs_of(summary["run_id"])
-    assert sum("not downloaded again" in m for m in logs) == 9
+    assert sum("not downloaded again" in m for m in logs) == 11
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
     assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
     assert "OSError: disk full while building the marts" in summaries[0]
@@ -277,7 +277,7 @@ def test_the_write_slot_is_a_global_limit_of_one_even_after_someone_raised_it(tm
 
 def test_a_backfill_of_the_samples_years_loads_every_recorded_request(tmp_path):
     summary = backfill(first_year=2023, last_year=2024, data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 7}
+    assert summary["batches"] == {"loaded": 9}  # the seven GENESIS requests and the two BA Pendler files (2023)
     assert query(tmp_path, "SELECT DISTINCT period FROM marts.observations_latest WHERE indicator_id = 'population' ORDER BY 1") == [
         ("2023-12-31",), ("2024-12-31",)]
     with pytest.raises(ValueError, match="first_year 2024 is after last_year 2023"):
@@ -289,8 +289,8 @@ def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_p
         rebuild_marts(data_dir=str(tmp_path))
     nightly(data_dir=str(tmp_path))
     summary = rebuild_marts(data_dir=str(tmp_path))
-    assert summary["tables"]["observations_latest"] == 279 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    assert summary["tables"]["observations_latest"] == 289 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
     artifacts = artifacts_of(summary["run_id"])
-    assert {"mart_table": "observations_latest", "rows": 279} in artifacts["build-marts-tables"]
+    assert {"mart_table": "observations_latest", "rows": 289} in artifacts["build-marts-tables"]
     assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
     assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]

@@ -44,5 +44,5 @@ def test_the_offline_run_shows_eurostat_figures_beside_genesis_for_heilbronn_fra
         "08127": (9573.7, "estimated"), "08128": (5480.14, "estimated"), "08": (541342.45, "estimated")}
     assert gdp[("DG", "2021")] == (3617450.0, "provisional") and gdp[("DG", "2019")] == (3474110.0, None)
     assert ("08", "2022") in gdp and ("08121", "2022") not in gdp  # not yet published for the Kreise: no row, no zero
-    assert [s for s, _ in beside] == ["eurostat", "regionalstatistik"]
+    assert [s for s, _ in beside] == ["ba-statistik-dateien", "eurostat", "regionalstatistik"]  # BA: the Pendler files
     assert dict(beside)["eurostat"] == "Source: Eurostat"

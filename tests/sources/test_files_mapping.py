@@ -61,6 +61,16 @@ def test_a_relabelled_mapping_reads_the_relabelled_file(tmp_path, catalog):
         ("      unit: Einheit\n", "      unit: Jahr\n", "a column label is named twice"),
         ('numbers: {decimal: ",", thousands: "."}', 'numbers: {decimal: ",", thousands: ","}', "numbers:"),
         ("- id: ihk-fachkraeftemonitor", "- id: 12411-01-01-4", "not a table of a `files` source"),
+        # the BA Pendler kinds (the first BA kind in the file is ba-pendler-einpendler-kreise)
+        ('      "*": ~\n', '      "*": commuters_in_ba\n', "`*` under indicators stands for every other value"),
+        ('indicator: [Wohnort, "Regionalschlüssel#2"]', 'indicator: [Wohnort, "Regionalschlüssel#3"]',
+         "occurrence 3 of the label 'Regionalschlüssel': declare ['Regionalschlüssel#2'] too"),
+        ('indicator: [Wohnort, "Regionalschlüssel#2"]', 'indicator: [Wohnort, "Regionalschlüssel#1"]', "with n >= 2"),
+        ("{field: Berichtsmonat, month: Juni}", "{field: Berichtsmonat}", "an annual table names the month"),
+        ("{field: Berichtsmonat, month: Juni}", "{field: Berichtsmonat, month: June}", "got 'June'"),
+        ("      value: Insgesamt\n", "      value: Insgesamt\n      period: Berichtsmonat\n", "exactly one of them"),
+        ('footer: [Exportdatum, "©"]', "footer: Exportdatum", "footer must be a list"),
+        ("expect: {Thema: Einpendler Kreise, Regionale Ebene: Kreise}", "expect: [Thema, Einpendler Kreise]", "expect must map preamble labels"),
     ],
 )
 def test_a_broken_mapping_names_the_file_and_kind(tmp_path, catalog, old, new, message):
@@ -72,5 +82,6 @@ def test_a_broken_mapping_names_the_file_and_kind(tmp_path, catalog, old, new, m
 def test_every_file_kind_table_needs_a_mapping(tmp_path, catalog):
     path = tmp_path / KINDS_FILE.name
     path.write_text("kinds: []\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match=r"tables \['ihk-fachkraeftemonitor'\] of `files` sources have no kind"):
+    with pytest.raises(CatalogError, match=r"tables \['ba-pendler-auspendler-kreise', 'ba-pendler-einpendler-kreise', "
+                                           r"'ihk-fachkraeftemonitor'\] of `files` sources have no kind"):
         load_kinds(catalog, path)

@@ -50,3 +50,26 @@ def test_region_comparison_shows_the_partner_figures_for_heilbronn_franken(wareh
                           WHERE region_code = 'heilbronn-franken' AND indicator_id = 'skilled_labour_shortage'
                           AND period = '2035'""").fetchall()
     assert rows == [("skilled_labour_shortage", "2035", 81_000.0, None, 1)]
+
+
+def test_the_sample_run_loads_the_ba_pendler_exports(warehouse):
+    summary, _ = warehouse
+    ba = {r["table_id"]: (r["outcome"], r["rows_new"]) for r in summary["results"] if r["source_id"] == "ba-statistik-dateien"}
+    assert ba == {"ba-pendler-einpendler-kreise": ("loaded", 5), "ba-pendler-auspendler-kreise": ("loaded", 5)}
+
+
+def test_commuters_stand_per_kreis_with_the_ba_credit_and_are_not_summed_for_the_region(warehouse):
+    _, con = warehouse
+    rows = con.execute("""SELECT indicator_id, region_code, value, origin, citation FROM marts.indicator_values
+                          WHERE indicator_id IN ('commuters_in_ba', 'commuters_out_ba', 'commuter_balance_ba')
+                          AND period = '2023' ORDER BY ALL""").fetchall()
+    got = {(i, r): (v, o) for i, r, v, o, _ in rows}
+    # Stadtkreis Heilbronn, 30.06.2023: 47,820 in, 29,200 out, balance +18,620
+    assert got[("commuters_in_ba", "08121")] == (47820.0, "provider")
+    assert got[("commuters_out_ba", "08121")] == (29200.0, "provider")
+    assert got[("commuter_balance_ba", "08121")] == (18620.0, "derived")
+    assert got[("commuter_balance_ba", "08125")] == (-6980.0, "derived")  # Landkreis Heilbronn: more out than in
+    assert {c for *_, c in rows} == {"Quelle: Statistik der Bundesagentur für Arbeit"}
+    # Only Kreise: a flow between two member Kreise is no commuting across the region's border, so neither
+    # Heilbronn-Franken, the Regierungsbezirk nor the state gets a sum of the Kreise
+    assert {r for _, r in got} == {"08121", "08125", "08126", "08127", "08128"}
