@@ -58,7 +58,7 @@ def test_the_sample_run_loads_the_ba_pendler_exports(warehouse):
     assert ba == {"ba-pendler-einpendler-kreise": ("loaded", 5), "ba-pendler-auspendler-kreise": ("loaded", 5)}
 
 
-def test_commuters_stand_per_kreis_with_the_ba_credit_and_are_not_summed_for_the_region(warehouse):
+def test_commuters_stand_per_kreis_and_only_the_balance_is_summed_for_the_region(warehouse):
     _, con = warehouse
     rows = con.execute("""SELECT indicator_id, region_code, value, origin, citation FROM marts.indicator_values
                           WHERE indicator_id IN ('commuters_in_ba', 'commuters_out_ba', 'commuter_balance_ba')
@@ -70,6 +70,11 @@ def test_commuters_stand_per_kreis_with_the_ba_credit_and_are_not_summed_for_the
     assert got[("commuter_balance_ba", "08121")] == (18620.0, "derived")
     assert got[("commuter_balance_ba", "08125")] == (-6980.0, "derived")  # Landkreis Heilbronn: more out than in
     assert {c for *_, c in rows} == {"Quelle: Statistik der Bundesagentur für Arbeit"}
-    # Only Kreise: a flow between two member Kreise is no commuting across the region's border, so neither
-    # Heilbronn-Franken, the Regierungsbezirk nor the state gets a sum of the Kreise
-    assert {r for _, r in got} == {"08121", "08125", "08126", "08127", "08128"}
+    # In and out only for Kreise: a flow between two member Kreise is no commuting across the region's border.
+    assert {r for i, r in got if i != "commuter_balance_ba"} == {"08121", "08125", "08126", "08127", "08128"}
+    # The balance adds up (that flow is +1 in one Kreis and -1 in the other): 18,620 - 6,980 + 9,270 - 2,170 - 960.
+    assert got[("commuter_balance_ba", "heilbronn-franken")] == (17780.0, "aggregate")
+    # The state's needs all 44 Kreise: NULL and incomplete, never a partial sum.
+    state = con.execute("""SELECT value, status FROM marts.indicator_values WHERE indicator_id = 'commuter_balance_ba'
+                           AND region_code = '08' AND period = '2023'""").fetchone()
+    assert state == (None, "incomplete")
