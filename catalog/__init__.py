@@ -67,7 +67,9 @@ class SourceTable:
     end_year: int | None = None
     # Regions every batch must contain; default: the Kreise the request selects.
     regions: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ()  # the region levels the provider publishes the table for; empty: all
+    # The region levels the provider publishes the table for; empty: all published levels. An aggregate level
+    # (aa_district) for a table published for such regions only (BIBB's Ausbildungsmarkt per agency district).
+    levels: tuple[str, ...] = ()
     # A provider that answers for one region per request (the BA API): region level -> the query parameter
     # that takes the region's name.
     region_parameters: dict[str, str] = field(default_factory=dict)
@@ -341,8 +343,8 @@ def _check_indicators(cat: Catalog) -> None:
             raise CatalogError(f"{where}: source {t.source!r} is not in sources.yaml")
         if t.freq not in FREQUENCIES:
             raise CatalogError(f"{where}: freq {t.freq!r} is not one of {FREQUENCIES}")
-        if set(t.levels) - set(PUBLISHED_LEVELS):
-            raise CatalogError(f"{where}: levels {list(t.levels)} must be among {PUBLISHED_LEVELS}")
+        if set(t.levels) - set(PUBLISHED_LEVELS + AGGREGATE_LEVELS):
+            raise CatalogError(f"{where}: levels {list(t.levels)} must be among {PUBLISHED_LEVELS + AGGREGATE_LEVELS}")
         if set(t.region_parameters) - set(t.levels or PUBLISHED_LEVELS):
             raise CatalogError(f"{where}: region_parameters {sorted(t.region_parameters)} name levels the table is not published for")
         if t.end_year is not None and t.end_year < t.start_year:

@@ -10,6 +10,11 @@ Beyond a plain table (the header in the first line), a kind can declare the shap
 office's export (the BA's Pendler CSVs): a preamble of "Label";"Value" lines above the header, the
 period taken from one of them, expected values of others, a footer that ends the table, repeated header
 labels (the n-th occurrence is named `label#n`) and a wildcard `*` for rows deliberately left out.
+
+A kind can also declare a wide table (`wide:`, BIBB's Ausbildungsmarkt tables): measure groups in merged
+header cells, a period (year) per sub-column below them, the figures' rows chosen by their label, and the
+region named in the title row. A kind with `each_file: true` reads every matching file, each as its own
+batch (a table published as one file per region).
 """
 
 from __future__ import annotations
@@ -51,11 +56,18 @@ MONTHS = {name: n for n, name in enumerate(("Januar", "Februar", "März", "April
                                             "September", "Oktober", "November", "Dezember"), start=1)}
 WILDCARD = "*"  # in `indicators:`: every other value at this level, deliberately left out
 REPEAT = "#"  # the n-th column with the same header label is named `label#n` (n >= 2)
+# Wide layout: a footnote marker at the end of a header label ("UVB ohne Alternative1)", "UBA 2)") is not part of it.
+FOOTNOTE = re.compile(r"\s*[0-9]+\)$")
 
 
 def is_html(data: bytes) -> bool:
     """Whether a body is a web page (a login, error or download page) rather than the exported file."""
     return data.lstrip(b"\xef\xbb\xbf \r\n\t")[:1] == b"<"
+
+
+def plain(label: str) -> str:
+    """A wide layout's header label as it is matched: whitespace collapsed, a trailing footnote marker dropped."""
+    return FOOTNOTE.sub("", " ".join(label.split()))
 
 
 class FileError(FormatError):
@@ -70,6 +82,14 @@ class FileError(FormatError):
 # --------------------------------------------------------------------------------------------
 # The mapping of each file kind (catalog/partner_files.yaml)
 # --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wide:
+    """A wide table (`wide:` in partner_files.yaml): groups of columns per measure, a year per column."""
+
+    title: str  # the word in the title row after which the region's label stands ("Arbeitsagenturbezirk")
+    ignore: tuple[str, ...]  # sub-column labels that are no period and are not loaded ("VR", the change in %)
 
 
 @dataclass(frozen=True)
@@ -99,7 +119,9 @@ class FileKind:
     period_field: str | None = None  # preamble label holding the report month ("Juni 2023")
     period_month: int | None = None  # annual tables: the month the yearly figure refers to (6 = the 30 June count)
     expect: dict[str, str] = field(default_factory=dict)  # preamble label -> the value a file of this kind must show
-    footer: tuple[str, ...] = ()  # a line whose first cell starts so ends the table; a file without one is cut off
+    footer: tuple[str, ...] = ()  # a line whose first non-empty cell starts so ends the table; a file without one is cut off
+    wide: Wide | None = None  # a wide table; its `indicators` are keyed (row label, group label)
+    each_file: bool = False  # every file matching `file` is read, each as one batch (one file per region)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -128,7 +150,9 @@ class FileKind:
         return lookup
 
 
-_KIND_KEYS = {"id", "file", "url", "sheet", "csv", "numbers", "columns", "regions", "indicators", "markers", "preamble", "footer"}
+_KIND_KEYS = {"id", "file", "url", "sheet", "csv", "numbers", "columns", "regions", "indicators", "markers", "preamble", "footer",
+              "wide", "each_file"}
+_WIDE_KEYS = {"title", "ignore"}
 _COLUMN_KEYS = {"region", "period", "indicator", "value", "unit", "ignore"}
 _PREAMBLE_KEYS = {"period", "expect"}
 
@@ -206,19 +230,10 @@ def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
         raise CatalogError(f"{where}: not a table of a `files` source in indicators.yaml")
     if bool(entry.get("file")) == bool(entry.get("url")):
         raise CatalogError(f"{where}: give either `file` (a glob in the drop folder) or `url`")
+    wide = _wide(entry, table, where)
     period_field, period_month, expect = _preamble(entry, table.freq, where)
-    cols = entry.get("columns") or {}
-    if set(cols) - _COLUMN_KEYS or not all(cols.get(k) for k in ("region", "indicator", "value")):
-        raise CatalogError(f"{where}: columns must name region, period, indicator and value (and may name unit, ignore)")
-    if bool(cols.get("period")) == bool(period_field):
-        raise CatalogError(f"{where}: the period comes from a column (columns: period) or from the preamble (preamble: period), "
-                           "exactly one of them")
-    indicator_columns = (cols["indicator"],) if isinstance(cols["indicator"], str) else tuple(cols["indicator"])
-    named = [cols["region"], *([cols["period"]] if cols.get("period") else []), *indicator_columns, cols["value"],
-             *([cols["unit"]] if cols.get("unit") else []), *(cols.get("ignore") or [])]
-    if len(set(named)) != len(named):
-        raise CatalogError(f"{where}: a column label is named twice: {named}")
-    _repeats(named, where)
+    columns = _columns(entry, period_field, where) if wide is None else {}
+    depth = len(columns["indicator_columns"]) if wide is None else 2
     footer = entry.get("footer") or []
     if not isinstance(footer, list) or not all(isinstance(f, str) and f.strip() for f in footer):
         raise CatalogError(f"{where}: footer must be a list of the texts a footer line starts with, got {footer!r}")
@@ -227,7 +242,14 @@ def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
     if bad:
         raise CatalogError(f"{where}: regions {bad} are not in regions.yaml")
     others: list[tuple[str, ...]] = []
-    indicators = _flatten(entry.get("indicators") or {}, len(indicator_columns), where, others)
+    indicators = _flatten(entry.get("indicators") or {}, depth, where, others)
+    if wide is not None:
+        if not indicators or any(others):
+            raise CatalogError(f"{where}: a wide table's indicators map row labels to group labels to indicator ids, with "
+                               f"`{WILDCARD}: ~` (rows level only) for every other row, left out and counted: "
+                               f"e.g. {{alle Berufe: {{NAA: <id>}}, '{WILDCARD}': ~}}")
+        # matched as the file's labels are read: whitespace collapsed, group labels without a footnote marker
+        indicators = {(" ".join(row.split()), plain(group)): i for (row, group), i in indicators.items()}
     foreign = sorted(i for i in indicators.values() if i is not None and (i not in catalog.indicators or catalog.indicators[i].table != table.id))
     if foreign:
         raise CatalogError(f"{where}: {foreign} are not indicators of table {table.id!r} in indicators.yaml")
@@ -241,17 +263,63 @@ def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
     decimal, thousands = numbers.get("decimal", ","), numbers.get("thousands", "")
     if decimal not in (",", ".") or thousands not in ("", ".", ",", " ", "'") or decimal == thousands:
         raise CatalogError(f"{where}: numbers: decimal must be ',' or '.', thousands another sign or '', got {numbers!r}")
+    each_file = entry.get("each_file", False)
+    if not isinstance(each_file, bool) or (each_file and not entry.get("file")):
+        raise CatalogError(f"{where}: each_file is true (every file matching `file` is read, each as a batch) or false, "
+                           f"and needs `file`; got {each_file!r}")
     csv_opts = entry.get("csv") or {}
     return FileKind(
         id=table.id, source=table.source, file=entry.get("file"), url=entry.get("url"), sheet=entry.get("sheet"),
         delimiter=csv_opts.get("delimiter", ";"), encoding=csv_opts.get("encoding", "utf-8-sig"),
-        decimal=decimal, thousands=thousands,
-        region_column=cols["region"], period_column=cols.get("period"), indicator_columns=indicator_columns,
-        value_column=cols["value"], unit_column=cols.get("unit"), ignored=tuple(cols.get("ignore") or ()),
+        decimal=decimal, thousands=thousands, **(columns or _NO_COLUMNS),
         regions=regions, indicators=indicators, markers=markers, others=tuple(others),
         preamble="preamble" in entry, period_field=period_field, period_month=period_month, expect=expect,
-        footer=tuple(footer),
+        footer=tuple(footer), wide=wide, each_file=each_file,
     )
+
+
+# A wide table has no column mapping: its columns are the groups and periods found in the file.
+_NO_COLUMNS = {"region_column": "", "period_column": None, "indicator_columns": (), "value_column": "", "unit_column": None,
+               "ignored": ()}
+
+
+def _columns(entry: dict[str, Any], period_field: str | None, where: str) -> dict[str, Any]:
+    """`columns:` of a long table -> the FileKind fields naming its columns."""
+    cols = entry.get("columns") or {}
+    if set(cols) - _COLUMN_KEYS or not all(cols.get(k) for k in ("region", "indicator", "value")):
+        raise CatalogError(f"{where}: columns must name region, period, indicator and value (and may name unit, ignore)")
+    if bool(cols.get("period")) == bool(period_field):
+        raise CatalogError(f"{where}: the period comes from a column (columns: period) or from the preamble (preamble: period), "
+                           "exactly one of them")
+    indicator_columns = (cols["indicator"],) if isinstance(cols["indicator"], str) else tuple(cols["indicator"])
+    named = [cols["region"], *([cols["period"]] if cols.get("period") else []), *indicator_columns, cols["value"],
+             *([cols["unit"]] if cols.get("unit") else []), *(cols.get("ignore") or [])]
+    if len(set(named)) != len(named):
+        raise CatalogError(f"{where}: a column label is named twice: {named}")
+    _repeats(named, where)
+    return {"region_column": cols["region"], "period_column": cols.get("period"), "indicator_columns": indicator_columns,
+            "value_column": cols["value"], "unit_column": cols.get("unit"), "ignored": tuple(cols.get("ignore") or ())}
+
+
+def _wide(entry: dict[str, Any], table: SourceTable, where: str) -> Wide | None:
+    """`wide:` -> the wide layout, checked: no column mapping or preamble beside it, an annual table, a region mapping."""
+    raw = entry.get("wide")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - _WIDE_KEYS or not isinstance(raw.get("title"), str) or not raw["title"].strip():
+        raise CatalogError(f"{where}: wide must be {{title: <word before the region in the title row>, ignore: [<sub-column labels "
+                           f"not loaded>]}}, got {raw!r}")
+    ignore = raw.get("ignore") or []
+    if not isinstance(ignore, list) or not all(isinstance(i, str) and i.strip() for i in ignore):
+        raise CatalogError(f"{where}: wide: ignore must list sub-column labels (such as VR), got {ignore!r}")
+    clash = sorted(k for k in ("columns", "preamble") if k in entry)
+    if clash:
+        raise CatalogError(f"{where}: a wide table finds its columns by the group and period rows: {clash} do not apply")
+    if table.freq != "A":
+        raise CatalogError(f"{where}: a wide table's sub-columns are years: table {table.id!r} must be annual (freq A), not {table.freq!r}")
+    if not entry.get("regions"):
+        raise CatalogError(f"{where}: a wide table names its region in the title row: map those labels under regions")
+    return Wide(title=" ".join(raw["title"].split()), ignore=tuple(" ".join(i.split()) for i in ignore))
 
 
 def load_kinds(catalog: Catalog, path: Path = KINDS_FILE) -> dict[str, FileKind]:
@@ -300,14 +368,19 @@ class FilesClient:
         self.policy, self.sleep, self.keep_in = policy, sleep, keep_in
 
     def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None) -> Iterator[RawPayload]:
-        """Yield the kind's file. A file is read whole: the years select nothing (GX checks its rows against
+        """Yield the kind's file (with `each_file`: every matching file). A file is read whole: the years select nothing (GX checks its rows against
         the table's declared years), and there is no regional selection."""
         if any((regions or {}).values()):
             raise ValueError(f"source {self.source.id}, table {table.id}: a partner file has no regional selection, got {regions}")
         kind = self.kinds[table.id]
-        yield self._download(kind) if kind.url else self._read(kind)
+        if kind.url:
+            yield self._download(kind)
+        else:
+            yield from self._read(kind)
 
-    def _read(self, kind: FileKind) -> RawPayload:
+    def _read(self, kind: FileKind) -> list[RawPayload]:
+        """The kind's file in the drop folder; a kind with `each_file` reads every matching file, each a payload
+        of its own (its request names the file, so each file is a batch and is skipped while unchanged)."""
         src = self.source.id
         if self.folder is None:
             raise ProviderError(src, kind.id, f"no drop folder configured: set {DROP_FOLDER_ENV} (files are read from its subfolder {src}/)")
@@ -316,21 +389,23 @@ class FilesClient:
         found = sorted(p for p in self.folder.glob(kind.file or "") if p.is_file() and p.suffix.lower() in CONTENT_TYPES)
         if not found:
             raise NoData(src, kind.id, f"no .csv or .xlsx file matching {kind.file!r} in {self.folder}")
-        if len(found) > 1:
+        if len(found) > 1 and not kind.each_file:
             raise ProviderError(src, kind.id, f"{len(found)} files match {kind.file!r} in {self.folder}: {[p.name for p in found]}; "
                                 "keep one per kind (the newest release, or the corrected file)")
-        path = found[0]
-        data = path.read_bytes()
         if self.keep_in is not None and self.keep_in.resolve() != self.folder.resolve():
             self.keep_in.mkdir(parents=True, exist_ok=True)
             for old in self.keep_in.glob(kind.file or ""):
                 old.unlink()
-            shutil.copyfile(path, self.keep_in / path.name)
-        return RawPayload(
-            source_id=src, table_id=kind.id, url=path.resolve().as_uri(), request={}, body=data, data=data,
-            content_type=CONTENT_TYPES[path.suffix.lower()], fetched_at=datetime.now(UTC),
-            last_modified=formatdate(path.stat().st_mtime, usegmt=True),
-        )
+            for path in found:
+                shutil.copyfile(path, self.keep_in / path.name)
+        return [
+            RawPayload(
+                source_id=src, table_id=kind.id, url=path.resolve().as_uri(), request={"file": path.name} if kind.each_file else {},
+                body=(data := path.read_bytes()), data=data, content_type=CONTENT_TYPES[path.suffix.lower()],
+                fetched_at=datetime.now(UTC), last_modified=formatdate(path.stat().st_mtime, usegmt=True),
+            )
+            for path in found
+        ]
 
     def _download(self, kind: FileKind) -> RawPayload:
         src, url = self.source.id, kind.url or ""
@@ -510,7 +585,7 @@ def _table_end(body: Rows, kind: FileKind, fail: Callable[..., FileError]) -> Ro
     if not kind.footer:
         return body
     for i, (_, cells) in enumerate(body):
-        if _text(_at(cells, 0)).startswith(kind.footer):
+        if next((t for t in map(_text, cells) if t), "").startswith(kind.footer):
             return body[:i]
     last = body[-1][0] if body else None
     raise fail(f"no footer line (starting with {list(kind.footer)}) after the table: the file is cut off or not an export of kind {kind.id}",
@@ -534,6 +609,8 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
     rows = [(n, cells) for n, cells in rows if any(_text(c) for c in cells)]  # blank lines carry nothing
     if not rows:
         raise fail("empty file: no header row")
+    if kind.wide is not None:
+        return _parse_wide(rows, kind, table, catalog, batch_id, fail)
     at = _find_header(rows, kind, fail)
     (line, header), body = rows[at], _table_end(rows[at + 1:], kind, fail)
     col = _header(header, line, body, kind, fail)
@@ -561,26 +638,33 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
             left_out += 1
             continue
         indicator = catalog.indicators[indicator_id]
-        label = _text(_at(cells, col[kind.region_column]))
-        region = kind.regions.get(label, label if label in catalog.regions else None)
-        if region is None:
-            known_labels = f"; labels the mapping knows: {sorted(kind.regions)}" if kind.regions else ""
-            raise fail(f"unknown region {label!r} (not a region code of catalog/regions.yaml{known_labels})", row=row,
-                       column=kind.region_column)
+        region = _region(_text(_at(cells, col[kind.region_column])), kind, catalog,
+                         lambda d, row=row: fail(d, row=row, column=kind.region_column))
         period = file_period if kind.period_column is None else _text(_at(cells, col[kind.period_column]))
         if not period_pattern.fullmatch(period or ""):
             raise fail(f"period {period!r} is not in the {table.freq} format {PERIODS[table.freq]}", row=row, column=kind.period_column)
         unit = _text(_at(cells, col[kind.unit_column])) if kind.unit_column is not None else indicator.source_unit
         if unit != indicator.source_unit:
             raise fail(f"unit {unit!r} of {indicator_id} is not the catalog's {indicator.source_unit!r}", row=row, column=kind.unit_column)
-        value, status, marker = _value(_at(cells, col[kind.value_column]), kind,
-                                       lambda d, row=row: fail(d, row=row, column=kind.value_column))
-        fact = {"indicator_id": indicator_id, "region_code": region, "period": period, "freq": table.freq, "value": value,
-                "unit": indicator.unit, "status": status, "marker": marker, "source_id": src, "table_id": tid,
-                "batch_id": batch_id, "source_row": row}
-        for column, v in fact.items():
-            out[column].append(v)
+        _fact(out, _at(cells, col[kind.value_column]), kind, table, catalog, batch_id, indicator_id, region, period, row,
+              lambda d, row=row: fail(d, row=row, column=kind.value_column))
+    return _result(out, left_out, len(body), kind, line, fail)
 
+
+def _fact(out: dict[str, list[Any]], cell: Any, kind: FileKind, table: SourceTable, catalog: Catalog, batch_id: str,
+          indicator_id: str, region: str, period: str, row: int, fail: Callable[[str], FileError]) -> None:
+    """Append the observation of one value cell (a number, or a marker: NULL with its status) to `out`."""
+    value, status, marker = _value(cell, kind, fail)
+    fact = {"indicator_id": indicator_id, "region_code": region, "period": period, "freq": table.freq, "value": value,
+            "unit": catalog.indicators[indicator_id].unit, "status": status, "marker": marker, "source_id": table.source,
+            "table_id": table.id, "batch_id": batch_id, "source_row": row}
+    for column, v in fact.items():
+        out[column].append(v)
+
+
+def _result(out: dict[str, list[Any]], left_out: int, rows_read: int, kind: FileKind, line: int,
+            fail: Callable[..., FileError]) -> ParseResult:
+    """The parsed observations: at least one figure, no figure twice; rows left out by the mapping counted."""
     if not out["indicator_id"]:  # a file that gives nothing is a wrong or empty file, not a quiet night
         raise fail(f"no figure: all {left_out} rows are left out by the mapping of kind {kind.id} (relabelled columns or rows?)"
                    if left_out else "no data rows below the header", row=line)
@@ -588,7 +672,122 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
     dup = find_duplicate_keys(obs) if obs.num_rows else None
     if dup is not None:
         raise fail(f"duplicate figure {dup[1]}", row=dup[0])
-    return ParseResult(obs, rows_read=len(body), dropped={"not_in_catalog": left_out} if left_out else {})
+    return ParseResult(obs, rows_read=rows_read, dropped={"not_in_catalog": left_out} if left_out else {})
+
+
+def _region(label: str, kind: FileKind, catalog: Catalog, fail: Callable[[str], FileError]) -> str:
+    """The catalog region a label of the file names: mapped under `regions:`, or a catalog code as it is."""
+    region = kind.regions.get(label, label if label in catalog.regions else None)
+    if region is None:
+        known_labels = f"; labels the mapping knows: {sorted(kind.regions)}" if kind.regions else ""
+        raise fail(f"unknown region {label!r} (not a region code of catalog/regions.yaml{known_labels})")
+    return region
+
+
+# --- wide tables (`wide:`): groups of columns per measure, a year per column ----------------------------
+
+
+def _words(cell: Any) -> str:
+    return " ".join(_text(cell).split())
+
+
+def _wide_groups(rows: Rows, kind: FileKind, fail: Callable[..., FileError]) -> tuple[int, int, dict[int, str]]:
+    """(index of the group row, its first group column, column -> group). The group row is the first row holding
+    every declared group label (compared without footnote markers); a label stands in the first cell of its
+    merged range, so an empty cell belongs to the group on its left. A label not declared is an error."""
+    groups = {group for _, group in kind.indicators}
+
+    def found(cells: list[Any]) -> list[str]:
+        return [plain(_text(c)) for c in cells if _text(c)]
+
+    at = next((i for i, (_, cells) in enumerate(rows) if groups <= set(found(cells))), None)
+    if at is None:
+        overlap = [len(groups & set(found(cells))) for _, cells in rows]
+        best = max(range(len(rows)), key=overlap.__getitem__)
+        if overlap[best] == 0:
+            raise fail(f"no group header row: no row has the group labels of kind {kind.id} {sorted(groups)}")
+        line, cells = rows[best]
+        missing = sorted(groups - set(found(cells)))
+        raise fail(f"group label missing from the group header row {found(cells)} (renamed or dropped?)", row=line, column=missing[0])
+    line, cells = rows[at]
+    first = min(k for k, c in enumerate(cells) if plain(_text(c)) in groups)
+    by_column: dict[int, str] = {}
+    for k in range(first, len(cells)):
+        label = plain(_text(cells[k]))
+        if label and label not in groups:
+            raise fail(f"unknown group (not in the mapping of kind {kind.id}, which has {sorted(groups)})", row=line, column=label)
+        by_column[k] = label or by_column[k - 1]
+    return at, first, by_column
+
+
+def _wide_region(rows: Rows, kind: FileKind, catalog: Catalog, line: int, fail: Callable[..., FileError]) -> str:
+    """The region the title row names after the declared word ("... im  Arbeitsagenturbezirk Heilbronn")."""
+    wide = kind.wide
+    assert wide is not None
+    after = re.compile(rf"(?:^|\s){re.escape(wide.title)}\s+(.+)$")
+    for title_line, cells in rows:
+        for cell in cells:
+            match = after.search(_words(cell))
+            if match:
+                return _region(match[1].strip(), kind, catalog, lambda d: fail(f"title row: {d}", row=title_line, column="title"))
+    raise fail(f"no title row naming the region after {wide.title!r} above the group header row", row=line)
+
+
+def _parse_wide(rows: Rows, kind: FileKind, table: SourceTable, catalog: Catalog, batch_id: str,
+                fail: Callable[..., FileError]) -> ParseResult:
+    """A wide table: the region from the title, a group row and a period row, then rows chosen by their label
+    (the last text left of the first group column); the other rows are left out (counted) if `*: ~` says so."""
+    wide = kind.wide
+    assert wide is not None
+    at, first, groups = _wide_groups(rows, kind, fail)
+    line = rows[at][0]
+    region = _wide_region(rows[:at], kind, catalog, line, fail)
+    if at + 1 >= len(rows):
+        raise fail("no period row below the group header row", row=line)
+    period_line, period_cells = rows[at + 1]
+    periods: dict[int, str] = {}
+    for k, group in groups.items():
+        text = _words(_at(period_cells, k))
+        if not text or text in wide.ignore:
+            continue
+        if not re.fullmatch(r"[0-9]{4}", text):
+            raise fail(f"period {text!r} is not a year (nor a sub-column left out under wide: ignore {list(wide.ignore)})",
+                       row=period_line, column=group)
+        periods[k] = text
+    unlabelled = [k for k in groups if not _words(_at(period_cells, k))]
+    body = _table_end(rows[at + 2:], kind, fail)
+    named = {label for label, _ in kind.indicators}
+    seen: set[str] = set()
+    out: dict[str, list[Any]] = {column: [] for column in OBSERVATION_SCHEMA.names}
+    left_out = 0
+    for row, cells in body:
+        extra = [c for c in cells[max(groups) + 1:] if _text(c)]
+        if extra:
+            raise fail(f"row has values beyond the last group column: {extra}", row=row)
+        stray = next((k for k in unlabelled if _text(_at(cells, k))), None)
+        if stray is not None:
+            raise fail(f"a value in a column without a period in row {period_line}", row=row, column=groups[stray])
+        label = next((t for t in reversed([_words(c) for c in cells[:first]]) if t), "")
+        if label not in named:
+            if not label or () not in kind.others:
+                raise fail(f"unknown row {label!r} (not in the mapping of kind {kind.id})" if label else "a row with values but no label",
+                           row=row, column="row label")
+            left_out += 1
+            continue
+        seen.add(label)
+        for k, period in periods.items():
+            key = (label, groups[k])
+            if key not in kind.indicators:
+                raise fail(f"group {groups[k]!r} of row {label!r} is not in the mapping of kind {kind.id}", row=row, column=groups[k])
+            indicator_id = kind.indicators[key]
+            if indicator_id is not None:
+                _fact(out, _at(cells, k), kind, table, catalog, batch_id, indicator_id, region, period, row,
+                      lambda d, row=row, k=k, period=period: fail(d, row=row, column=f"{groups[k]} {period}"))
+    missing = sorted(named - seen)
+    if missing:
+        raise fail(f"no row {missing[0]!r} in the table (the mapping of kind {kind.id} loads its figures)",
+                   row=body[-1][0] if body else line, column="row label")
+    return _result(out, left_out, len(body), kind, line, fail)
 
 
 def _value(cell: Any, kind: FileKind, fail: Callable[[str], FileError]) -> tuple[float | None, str | None, str | None]:
