@@ -83,5 +83,5 @@ def test_every_file_kind_table_needs_a_mapping(tmp_path, catalog):
     path = tmp_path / KINDS_FILE.name
     path.write_text("kinds: []\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"tables \['ba-pendler-auspendler-kreise', 'ba-pendler-einpendler-kreise', "
-                                           r"'ihk-fachkraeftemonitor'\] of `files` sources have no kind"):
+                                           r"'bibb-ausbildungsmarkt-agenturbezirke', 'ihk-fachkraeftemonitor'\] of `files` sources have no kind"):
         load_kinds(catalog, path)
