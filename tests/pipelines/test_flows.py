@@ -40,7 +40,8 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 11}  # seven GENESIS requests, one Eurostat, one IHK file, two BA Pendler files
+    assert summary["batches"] == {"loaded": 13}  # seven GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
+    # and the two BIBB Ausbildungsmarkt workbooks (one request, one batch per agency's workbook)
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
         ((i, p), v)
@@ -58,7 +59,7 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 11}
+    assert summary["batches"] == {"unchanged": 13}  # each BIBB workbook too: its request names the file
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
@@ -233,10 +234,10 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
 
     assert attempts == [7, 7]  # the retry downloaded nothing (7 GENESIS data requests)
-    assert summary["batches"] == {"loaded": 11}  # and the Eurostat request and the three partner files
-    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(289,)]
+    assert summary["batches"] == {"loaded": 13}  # and the Eurostat request and the five partner files (two BIBB workbooks)
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(317,)]
     logs = logs_of(summary["run_id"])
-    assert sum("not downloaded again" in m for m in logs) == 11
+    assert sum("not downloaded again" in m for m in logs) == 12  # per request: the two BIBB workbooks are one
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
     assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
     assert "OSError: disk full while building the marts" in summaries[0]
@@ -289,8 +290,8 @@ def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_p
         rebuild_marts(data_dir=str(tmp_path))
     nightly(data_dir=str(tmp_path))
     summary = rebuild_marts(data_dir=str(tmp_path))
-    assert summary["tables"]["observations_latest"] == 289 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    assert summary["tables"]["observations_latest"] == 317 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
     artifacts = artifacts_of(summary["run_id"])
-    assert {"mart_table": "observations_latest", "rows": 289} in artifacts["build-marts-tables"]
+    assert {"mart_table": "observations_latest", "rows": 317} in artifacts["build-marts-tables"]
     assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
     assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]

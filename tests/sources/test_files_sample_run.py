@@ -78,3 +78,28 @@ def test_commuters_stand_per_kreis_and_only_the_balance_is_summed_for_the_region
     state = con.execute("""SELECT value, status FROM marts.indicator_values WHERE indicator_id = 'commuter_balance_ba'
                            AND region_code = '08' AND period = '2023'""").fetchone()
     assert state == (None, "incomplete")
+
+
+def test_the_sample_run_loads_one_batch_per_agency_workbook(warehouse):
+    summary, _ = warehouse
+    bibb = [(r["table_id"], r["outcome"], r["rows_new"]) for r in summary["results"] if r["source_id"] == "bibb-ausbildungsmarkt"]
+    assert bibb == [("bibb-ausbildungsmarkt-agenturbezirke", "loaded", 14)] * 2
+
+
+def test_the_agency_districts_show_the_apprenticeship_market_with_bibbs_credit(warehouse):
+    _, con = warehouse
+    rows = con.execute("""SELECT indicator_id, region_code, period, value, origin, citation FROM marts.indicator_values
+                          WHERE indicator_id LIKE 'apprenticeship%' ORDER BY ALL""").fetchall()
+    got = {(i, r, p): (v, o) for i, r, p, v, o, _ in rows}
+    assert got[("apprenticeship_contracts_new", "aa-heilbronn", "2023")] == (3063.0, "provider")
+    assert got[("apprenticeship_contracts_new", "aa-schwaebisch-hall-tauberbischofsheim", "2022")] == (3822.0, "provider")
+    # the supply-demand ratio (extended definition), AA Heilbronn 2023: 3,351 places for 3,294 applicants
+    ratio, origin = got[("apprenticeship_supply_demand_ratio", "aa-heilbronn", "2023")]
+    assert origin == "derived" and ratio == pytest.approx(3351 / 3294 * 100) and round(ratio, 1) == 101.7
+    # unfilled places in % of the supply, AA Schwäbisch Hall-Tauberbischofsheim 2023: 1,080 of 5,163
+    assert got[("apprenticeship_places_unfilled_pct", "aa-schwaebisch-hall-tauberbischofsheim", "2023")][0] == pytest.approx(1080 / 5163 * 100)
+    assert {c for *_, c in rows} == {"Quellen: Bundesinstitut für Berufsbildung, Erhebung zum 30. September; Bundesagentur für "
+                                     "Arbeit, Ergebnisse der Ausbildungsmarktstatistik ab 2015 inkl. Abiturientenausbildungen"}
+    # Only the agencies: no Kreis has a figure, and Heilbronn-Franken is never made from agency data (the
+    # Schwäbisch Hall-Tauberbischofsheim district includes the Neckar-Odenwald-Kreis, outside the region).
+    assert {r for _, r, _ in got} == {"aa-heilbronn", "aa-schwaebisch-hall-tauberbischofsheim"}
