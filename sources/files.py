@@ -398,14 +398,16 @@ class FilesClient:
                 old.unlink()
             for path in found:
                 shutil.copyfile(path, self.keep_in / path.name)
-        return [
-            RawPayload(
-                source_id=src, table_id=kind.id, url=path.resolve().as_uri(), request={"file": path.name} if kind.each_file else {},
-                body=(data := path.read_bytes()), data=data, content_type=CONTENT_TYPES[path.suffix.lower()],
-                fetched_at=datetime.now(UTC), last_modified=formatdate(path.stat().st_mtime, usegmt=True),
-            )
-            for path in found
-        ]
+        return [self._payload(kind, path) for path in found]
+
+    def _payload(self, kind: FileKind, path: Path) -> RawPayload:
+        data = path.read_bytes()
+        return RawPayload(
+            source_id=self.source.id, table_id=kind.id, url=path.resolve().as_uri(),
+            request={"file": path.name} if kind.each_file else {}, body=data, data=data,
+            content_type=CONTENT_TYPES[path.suffix.lower()], fetched_at=datetime.now(UTC),
+            last_modified=formatdate(path.stat().st_mtime, usegmt=True),
+        )
 
     def _download(self, kind: FileKind) -> RawPayload:
         src, url = self.source.id, kind.url or ""
