@@ -22,7 +22,7 @@ from catalog import default_catalog
 from pipelines.settings import read_requests, write_requests
 from sample.make_recordings import figures
 from sources.contract import TableRequest
-from sources.files import load_kinds
+from sources.file_kinds import load_kinds
 
 HERE = Path(__file__).parent
 SOURCE = "ihk-heilbronn-franken"

@@ -35,17 +35,11 @@ from sources.client import CatalogClient, send
 from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
 from sources.errors import FormatError, NoData, ProviderError, TableMissing
 from sources.genesis import find_duplicate_keys
+from sources.periods import report_month
 
 REGION_LIST_URL = "https://statistik.arbeitsagentur.de/Auswahl/Layout/Statistiktabellen/JS/DR-LZR-persistListenfelderJSON.js"
 REGION_LIST_VARIABLE = "persistListenfelderJSON"
 KREIS_FILTER = "Kreis"  # `formValues.Filtername` of the region list's Kreis entries
-MONTHS = {
-    name: n
-    for n, name in enumerate(
-        ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"), 1
-    )
-}
-_PERIOD_LABEL = re.compile(r"(?P<month>[A-Za-zä]+) (?P<year>[0-9]{4})")
 _ITEM_KEYS = ("metricName", "value", "index", "attributes")
 
 
@@ -181,10 +175,8 @@ class BAClient(CatalogClient):
 
 def period_of(label: Any) -> str | None:
     """"Oktober 2026" -> "2026-10"; None for any other form."""
-    match = _PERIOD_LABEL.fullmatch(label.strip()) if isinstance(label, str) else None
-    if match is None or match["month"] not in MONTHS:
-        return None
-    return f"{match['year']}-{MONTHS[match['month']]:02d}"
+    found = report_month(label)
+    return None if found is None else f"{found[0]}-{found[1]:02d}"
 
 
 def _attribute(item: dict[str, Any], key: str) -> Any:

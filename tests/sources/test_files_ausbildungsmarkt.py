@@ -19,7 +19,8 @@ from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
-from sources.files import FileError, FilesClient, load_kinds, parse_file, parse_payload
+from sources.file_kinds import load_kinds
+from sources.files import FileError, FilesClient, parse_file, parse_payload
 from tests.sources.ausbildungsmarkt_bodies import (
     GROUP_ROW, GROUPS, HN, INDICATORS, KIND, PERIOD_ROW, SHA, SOURCE, TOTAL, TOTAL_ROW, TOTALS, edit, name, rows, workbook,
 )
@@ -180,7 +181,7 @@ def test_alle_berufe_twice_is_a_duplicate_figure(catalog):
 def test_a_broken_wide_mapping_is_a_catalog_error(tmp_path, catalog, change, message):
     import yaml
 
-    from sources.files import KINDS_FILE
+    from sources.file_kinds import KINDS_FILE
 
     doc = yaml.safe_load(KINDS_FILE.read_text(encoding="utf-8"))
     (entry,) = [k for k in doc["kinds"] if k["id"] == KIND]

@@ -18,7 +18,8 @@ from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
 from sources.errors import NoData
-from sources.files import FileError, FilesClient, load_kinds, parse_file, parse_payload
+from sources.file_kinds import load_kinds
+from sources.files import FileError, FilesClient, parse_file, parse_payload
 from tests.sources.ba_pendler_bodies import (
     AUS, EIN, HEADER_LINE, KEY, SOURCE, TOTALS, VALUES, edit, export, fields, footer, header, line, name, rows,
 )

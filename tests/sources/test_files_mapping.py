@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from catalog import CatalogError
-from sources.files import KINDS_FILE, FileError, load_kinds, parse_file
+from sources.file_kinds import KINDS_FILE, load_kinds
+from sources.files import FileError, parse_file
 from tests.sources.files_bodies import CSV_NAME, KIND, csv_bytes, rows
 
 
