@@ -24,8 +24,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from catalog import default_catalog
-from pipelines.settings import read_requests, write_requests
-from sample.make_recordings import figures
+from sample.make_recordings import figures, register
 from sources.contract import TableRequest
 
 HERE = Path(__file__).parent
@@ -164,9 +163,7 @@ def build(out: Path = HERE / "recordings") -> list[Path]:
         paths.append(path)
         found += [int(r["period"][:4]) for r in rows]
     table = default_catalog().tables[KIND]
-    others = [r for r in read_requests(out / "requests.yaml") if r.source_id != SOURCE]
-    write_requests(out / "requests.yaml", others + [TableRequest(SOURCE, table.id, min(found), max(found))],
-                   "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
+    register(out, [TableRequest(SOURCE, table.id, min(found), max(found))])
     return paths
 
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog import default_catalog
-from pipelines.settings import read_requests, write_requests
-from sample.make_recordings import figures
+from sample.make_recordings import figures, register
 from sources.contract import TableRequest
 
 HERE = Path(__file__).parent
@@ -124,9 +123,7 @@ def build(out: Path = HERE / "recordings") -> list[Path]:
         years = sorted({int(r["period"][:4]) for r in rows})
         paths.append(path)
         requests.append(TableRequest(SOURCE, catalog.tables[export.kind].id, years[0], years[-1]))
-    others = [r for r in read_requests(out / "requests.yaml") if r.source_id != SOURCE]
-    write_requests(out / "requests.yaml", others + requests,
-                   "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
+    register(out, requests)
     return paths
 
 

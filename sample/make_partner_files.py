@@ -19,8 +19,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from catalog import default_catalog
-from pipelines.settings import read_requests, write_requests
-from sample.make_recordings import figures
+from sample.make_recordings import figures, register
 from sources.contract import TableRequest
 from sources.file_kinds import load_kinds
 
@@ -95,9 +94,7 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
     path = folder / f"{FILE_STEM}.csv"
     path.write_bytes(csv_bytes(file_rows(partner_figures() if rows is None else rows)))
     table = default_catalog().tables[KIND]
-    others = [r for r in read_requests(out / "requests.yaml") if r.source_id != SOURCE]
-    write_requests(out / "requests.yaml", others + [TableRequest(SOURCE, KIND, table.start_year, table.end_year or table.start_year)],
-                   "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
+    register(out, [TableRequest(SOURCE, KIND, table.start_year, table.end_year or table.start_year)])
     return path
 
 

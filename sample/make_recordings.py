@@ -159,9 +159,14 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
     for r in REQUESTS:
         list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
     build_eurostat(out, rows)
-    sources = {r.source_id for r in REQUESTS + EUROSTAT_REQUESTS}
-    others = [r for r in read_requests(out / "requests.yaml") if r.source_id not in sources]  # e.g. the partner files
-    write_requests(out / "requests.yaml", REQUESTS + EUROSTAT_REQUESTS + others,
+    register(out, REQUESTS + EUROSTAT_REQUESTS)
+
+
+def register(out: Path, requests: list[TableRequest]) -> None:
+    """List `requests` in requests.yaml as all the recorded requests of their sources; other sources' stay."""
+    sources = {r.source_id for r in requests}
+    others = [r for r in read_requests(out / "requests.yaml") if r.source_id not in sources]
+    write_requests(out / "requests.yaml", others + requests,
                    "Requests the recordings answer: the offline run asks for exactly these (see sample/README.md).")
 
 

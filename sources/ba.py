@@ -81,6 +81,14 @@ def kreis_names(js: bytes, source: str, table: str | None = None) -> dict[str, s
     return names
 
 
+def regional_selections(codes_by_level: dict[str, set[str]], table: SourceTable | None) -> list[tuple[tuple[str, str], ...]]:
+    """A run's regions as one selection: the catalog codes at the levels the table has a parameter for
+    (none: no request). The client asks for each of them in turn."""
+    levels = table.region_parameters if table is not None else {}
+    asked = sorted(code for level, codes in codes_by_level.items() if level in levels for code in codes)
+    return [(("regions", ",".join(asked)),)] if asked else []
+
+
 # --------------------------------------------------------------------------------------------
 # Fetching
 # --------------------------------------------------------------------------------------------
