@@ -106,9 +106,13 @@ def quarantine(
     return BatchResult(payload.source_id, payload.table_id, "quarantined", batch_id, dropped=dropped or {}, message=reason)
 
 
-def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception) -> BatchResult:
-    message = str(error) if isinstance(error, SourceError) else f"source {table.source}, table {table.id}: {type(error).__name__}: {error}"
-    log.error(message)
+def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception | str) -> BatchResult:
+    """A request that brought nothing: `error` is what went wrong, or the line saying why it was not sent."""
+    if isinstance(error, str):
+        message = error
+    else:
+        message = str(error) if isinstance(error, SourceError) else f"source {table.source}, table {table.id}: {type(error).__name__}: {error}"
+        log.error(message)
     record_outcome(con, run_id, table.source, table.id, "failed", message=message)
     return BatchResult(table.source, table.id, "failed", message=message)
 
@@ -122,6 +126,14 @@ class RunHadFailures(Exception):
         super().__init__(f"{len(summary['failed'])} batch(es) failed, {len(summary['quarantined'])} quarantined: " + " | ".join(problems))
 
 
+def _once_each(messages: list[str]) -> list[str]:
+    """Each message once, with the number of requests it stands for (a source not fetched fails all of its)."""
+    counts: dict[str, int] = {}
+    for m in messages:
+        counts[m] = counts.get(m, 0) + 1
+    return [m if n == 1 else f"{m} [{n} requests]" for m, n in counts.items()]
+
+
 def summarise(results: Iterable[BatchResult]) -> dict:
     results = list(results)
     outcomes: dict[str, int] = {}
@@ -132,7 +144,7 @@ def summarise(results: Iterable[BatchResult]) -> dict:
         "rows_new": sum(r.rows_new for r in results),
         "rows_revised": sum(r.rows_revised for r in results),
         "rows_unchanged": sum(r.rows_unchanged for r in results),
-        "failed": [r.message for r in results if r.outcome == "failed"],
+        "failed": _once_each([r.message or "" for r in results if r.outcome == "failed"]),
         "quarantined": [r.message for r in results if r.outcome == "quarantined"],
         "warnings": [w for r in results for w in r.warnings],
         "results": [r.as_dict() for r in results],

@@ -1,4 +1,4 @@
-"""The `labour-monitor` command: run, ingest, status, record, export."""
+"""The `labour-monitor` command: run, ingest, status, unlock, record, export."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import duckdb
 
 from catalog import default_catalog
 from pipelines.batch import RunHadFailures
+from pipelines.holder import read_mirror
+from pipelines.prefect_server import prefect_api
 from pipelines.settings import SAMPLE_DIR, Settings, read_requests, write_requests
 
 
@@ -47,7 +49,8 @@ def _print_summary(summary: dict) -> None:
 
 
 def _run_flow(flow_fn, **params) -> int:  # noqa: ANN001
-    state = flow_fn(return_state=True, **params)
+    with prefect_api():
+        state = flow_fn(return_state=True, **params)
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunHadFailures):
         _print_summary(result.summary)
@@ -73,13 +76,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                      live=args.live, data_dir=args.data_dir or "")
 
 
+def _print_slot(data_dir: Path) -> None:
+    holder = read_mirror(data_dir)
+    if holder is None:
+        print("Write slot: free (no run is writing this warehouse)")
+    elif holder.is_alive():
+        print(f"Write slot: held by {holder.describe()}, renewed {holder.renewed_at}")
+    else:
+        print(f"Write slot: held by {holder.describe()}, which is dead ({holder.why_dead()}): the next run reclaims it")
+
+
 def cmd_status(args: argparse.Namespace) -> int:
-    path = Settings.from_env(args.data_dir).data_dir / "labour_monitor.duckdb"
+    data_dir = Settings.from_env(args.data_dir).data_dir
+    _print_slot(data_dir)
+    path = data_dir / "labour_monitor.duckdb"
     if not path.exists():
         print(f"no published warehouse at {path}: run `labour-monitor run` first", file=sys.stderr)
         return 1
     con = duckdb.connect(str(path), read_only=True)
-    print(f"Warehouse: {path}\n\nLast runs:")
+    print(f"\nWarehouse: {path}\n\nLast runs:")
     for row in con.execute("SELECT run_id, flow, mode, started_at, state FROM ops.runs ORDER BY started_at DESC LIMIT 5").fetchall():
         print("  " + "  ".join(str(x) for x in row))
     print("\nBatches loaded:")
@@ -91,6 +106,19 @@ def cmd_status(args: argparse.Namespace) -> int:
                               FROM core.observations WHERE valid_to IS NULL GROUP BY ALL ORDER BY ALL""").fetchall():
         print(f"  {row[0]:<18} {row[1]:<34} rows {row[2]:>5}  with value {row[3]:>5}  periods {row[4]} … {row[5]}")
     con.close()
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    """Free the write slot by hand, when a person knows that no run is writing (it refuses while its holder lives)."""
+    from pipelines.writer import SlotHeld, unlock
+
+    with prefect_api():
+        try:
+            print(unlock(Settings.from_env(args.data_dir).data_dir))
+        except SlotHeld as exc:
+            print(exc, file=sys.stderr)
+            return 1
     return 0
 
 
@@ -141,8 +169,11 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("--live", action="store_true")
     ing.set_defaults(func=cmd_ingest)
 
-    st = sub.add_parser("status", help="last runs, batches and row counts of the published warehouse")
+    st = sub.add_parser("status", help="who holds the write slot; last runs, batches and row counts of the published warehouse")
     st.set_defaults(func=cmd_status)
+
+    un = sub.add_parser("unlock", help="free the write slot when no run is writing (refused while its holder lives)")
+    un.set_defaults(func=cmd_unlock)
 
     rec = sub.add_parser("record", help="fetch live and save the answers for offline replay")
     rec.add_argument("source", choices=sorted(default_catalog().sources))

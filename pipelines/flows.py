@@ -30,18 +30,20 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.runtime import flow_run
+from prefect.states import Failed, State
 from pydantic import Field
 
 from catalog import Catalog, default_catalog
 from expectations.validate import Validator
 from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_run_artifacts
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
-from pipelines.providers import client_for
+from pipelines.prefect_server import own_lease_folder
+from pipelines.providers import client_for, unmet_precondition
 from pipelines.selection import regional_selections
 from pipelines.settings import Settings, read_requests
 from pipelines.writer import one_writer
 from sources.contract import RawPayload, TableRequest
-from sources.errors import SourceError
+from sources.errors import HostUnreachable, SourceError
 from warehouse.marts import build_marts
 from warehouse.publish import Paths, build_session
 from warehouse.reference import write_catalog
@@ -176,23 +178,37 @@ def _download(request: TableRequest, settings: Settings, store: Path,
 
 def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings: Settings, run_id: str,
           store: Path, validator: Validator, logger: logging.Logger | logging.LoggerAdapter) -> list[BatchResult]:
-    """Fetch, validate and load each request into the build copy; a request's failure is recorded, not raised."""
+    """Fetch, validate and load each request into the build copy; a request's failure is recorded, not raised.
+
+    A source that cannot be fetched (no credentials or drop folder; its host did not answer) is not asked
+    again in this run: its remaining requests fail with the same one line."""
     catalog = default_catalog()
     write_catalog(con, catalog)
+    cannot: dict[str, str] = {}  # source id -> why it is not fetched
+    for source_id in dict.fromkeys(r.source_id for r in requests):
+        if reason := unmet_precondition(catalog.sources[source_id], settings):
+            cannot[source_id] = reason
+            logger.error(reason)
     results: list[BatchResult] = []
     for n, request in enumerate(requests, 1):
+        table = catalog.tables[request.table_id]
+        if request.source_id in cannot:
+            results.append(replace(record_failure(con, run_id, table, cannot[request.source_id]), request=request.describe()))
+            continue
         logger.info("request %d of %d: %s", n, len(requests), request.describe())
         try:
             for payload in _download(request, settings, store, logger):
                 results.append(parse_and_load(con, payload, request, settings, run_id, validator))
         except Exception as exc:  # one request's failure must not stop the others
-            failure = record_failure(con, run_id, catalog.tables[request.table_id], exc)
+            failure = record_failure(con, run_id, table, exc)
             results.append(replace(failure, request=request.describe()))
+            if isinstance(exc, HostUnreachable):
+                cannot[request.source_id] = failure.message or str(exc)
     return results
 
 
 def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
-               years: tuple[int, int] | None = None, regions: list[str] | None = None) -> dict:
+               years: tuple[int, int] | None = None, regions: list[str] | None = None) -> dict | State:
     logger = get_run_logger()
     run_id = _run_id()
     started = datetime.now(UTC)
@@ -201,7 +217,8 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
     with _reported_if_stopped(flow_name, paths):
         requests = plan(default_catalog(), settings, sources, tables, years, regions)
         logger.info("%s (%s): %d request(s) planned", flow_name, settings.mode, len(requests))
-        with one_writer(logger), build_session(paths) as con:
+        with (one_writer(logger, flow_name, flow_run.get_id(), settings.data_dir, own_lease_folder()) as slot,
+              build_session(paths, before_publish=slot.check) as con):
             # The GX project under data/validation is written too: only by the run holding the write slot.
             validator = Validator(settings.data_dir / "validation", default_catalog())
             results = _load(con, requests, settings, run_id, store, validator, logger)
@@ -216,7 +233,6 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
             }
             state = "failed" if summary["failed"] or summary["quarantined"] else "completed"
             _record_run(con, run_id, flow_name, settings.mode, started, state, summary)
-        del con  # closed; not kept alive by the traceback of RunHadFailures
     logger.info(
         "%s run %s: batches %s, rows new %d, revised %d, unchanged %d, warnings %d; published %s; data docs %s",
         flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
@@ -224,7 +240,10 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
     )
     publish_run_artifacts(flow_name, summary)
     if state == "failed":
-        raise RunHadFailures(summary)  # after publishing: the batches that did load stay; the store stays for a retry
+        # After publishing: the batches that did load stay; the store stays for a retry. A Failed state, not a
+        # raise: the failures are expected and named in the summary, so no traceback goes to the console.
+        failure = RunHadFailures(summary)
+        return Failed(message=str(failure), data=failure)
     shutil.rmtree(store, ignore_errors=True)
     return summary
 
@@ -247,7 +266,7 @@ def ingest_source(
     regions: list[RegionCode] = [],  # noqa: B006
     live: bool = False,
     data_dir: str = "",
-) -> dict:
+) -> dict | State:
     """Ingest one source on demand (some or all of its tables, some years, some regions) and publish the warehouse.
 
     Args:
@@ -272,7 +291,7 @@ def _enabled_sources() -> list[str]:
 
 
 @flow(name="nightly", log_prints=True)
-def nightly(live: bool = False, data_dir: str = "") -> dict:
+def nightly(live: bool = False, data_dir: str = "") -> dict | State:
     """All enabled sources, then the marts, then publish the warehouse.
 
     Args:
@@ -291,7 +310,7 @@ def backfill(
     tables: list[TableId] = [],  # noqa: B006
     live: bool = False,
     data_dir: str = "",
-) -> dict:
+) -> dict | State:
     """Load a range of past years for some or all sources and tables, then publish the warehouse.
 
     Args:
@@ -320,7 +339,8 @@ def rebuild_marts(data_dir: str = "") -> dict:
     with _reported_if_stopped("build-marts", paths):
         if not paths.published.exists():
             raise FileNotFoundError(f"no published warehouse at {paths.published}: run nightly or ingest-source first")
-        with one_writer(logger), build_session(paths) as con:
+        with (one_writer(logger, "build-marts", flow_run.get_id(), paths.data_dir, own_lease_folder()) as slot,
+              build_session(paths, before_publish=slot.check) as con):
             write_catalog(con, default_catalog())
             built = marts(con)
             names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' UNION "

@@ -33,7 +33,7 @@ def _policy(settings: Settings, policy: RetryPolicy | None) -> RetryPolicy:
 
 
 def _http(source: Source, settings: Settings, policy: RetryPolicy) -> httpx.Client:
-    return httpx.Client(transport=transport(source, settings), timeout=policy.timeout, follow_redirects=False)
+    return httpx.Client(transport=transport(source, settings), timeout=policy.httpx_timeout(), follow_redirects=False)
 
 
 def genesis_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> GenesisClient:
@@ -64,6 +64,22 @@ def files_client(source: Source, settings: Settings, policy: RetryPolicy | None 
 
 
 CLIENTS = {"genesis": genesis_client, "eurostat": catalog_client(EurostatClient), "files": files_client, "ba": catalog_client(BAClient)}
+
+
+def unmet_precondition(source: Source, settings: Settings) -> str | None:
+    """What a live run lacks to fetch anything of `source`, as the line the user reads; None if nothing."""
+    if settings.mode == "replay":
+        return None
+    if source.provider == "genesis" and Credentials.from_env(source) is None:
+        user, password = source.credentials_env.get("username"), source.credentials_env.get("password")
+        return (f"source {source.id}: not fetched, no credentials: set {user} and {password} in the environment "
+                f"(or {user} alone to an API token)")
+    kinds = load_kinds(default_catalog())
+    if (source.provider == "files" and not os.environ.get(DROP_FOLDER_ENV)
+            and any(not kind.url for kind in kinds.values() if kind.source == source.id)):
+        return (f"source {source.id}: not fetched, no drop folder: set {DROP_FOLDER_ENV} to the folder whose "
+                f"subfolder {source.id}/ holds the partner's files")
+    return None
 
 
 def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient | FilesClient | BAClient:

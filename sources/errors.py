@@ -20,6 +20,16 @@ class TransientError(SourceError):
     retryable = True
 
 
+class HostUnreachable(SourceError):
+    """No answer started: the name did not resolve, the connection was refused or never completed, or the
+    server accepted and sent nothing. The client already retried within its budget: not retried again."""
+
+    def __init__(self, source: str, table: str | None, host: str, last_error: str, attempts: int, seconds: float) -> None:
+        self.host, self.last_error = host, last_error
+        super().__init__(source, table, f"host {host} did not answer ({attempts} attempt(s) in {seconds:.0f} s); "
+                                        f"last error: {last_error}")
+
+
 class RateLimited(TransientError):
     """HTTP 429: retry after the delay the server asks for."""
 

@@ -13,7 +13,7 @@ import fcntl
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,8 +60,10 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def build_session(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a private copy of the warehouse; publish it if the block ends normally."""
+def build_session(paths: Paths, before_publish: Callable[[], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a private copy of the warehouse; publish it if the block ends normally.
+
+    `before_publish` may raise to stop the publish (the run lost its write slot)."""
     with _exclusive(paths.lock):
         build = paths.build
         for stale in (build, build.with_name(build.name + ".wal")):
@@ -72,11 +74,23 @@ def build_session(paths: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             yield con
             con.execute("CHECKPOINT")
+            if before_publish:
+                before_publish()
         except BaseException:
             con.close()
             build.unlink(missing_ok=True)
             log.error("run failed: the published warehouse %s is unchanged", paths.published)
             raise
         con.close()
+        log.info("publishing %s", paths.published)
         os.replace(build, paths.published)
+        _sync_folder(paths.published.parent)  # the rename itself survives a power cut
         log.info("published %s", paths.published)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -273,7 +273,9 @@ def test_the_write_slot_is_a_global_limit_of_one_even_after_someone_raised_it(tm
     nightly(data_dir=str(tmp_path))
     with get_client(sync_client=True) as client:
         client.update_global_concurrency_limit(WRITER_LIMIT, GlobalConcurrencyLimitUpdate(limit=3))
-    assert ensure_writer_limit(logging.getLogger("test")) == (0, 1)
+        ensure_writer_limit(client, logging.getLogger("test"))
+        limit = client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
+    assert (limit.active_slots, limit.limit, limit.active) == (0, 1, True)
 
 
 def test_a_backfill_of_the_samples_years_loads_every_recorded_request(tmp_path):
