@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -53,7 +54,18 @@ def own_lease_folder() -> Path | None:
     return _own_lease_folder
 
 
-def _start(port: int) -> subprocess.Popen:
+@dataclass(frozen=True)
+class TemporaryServer:
+    url: str  # the API
+    home: Path  # its PREFECT_HOME: database and concurrency leases
+    pid: int
+
+    @property
+    def lease_folder(self) -> Path:
+        return self.home / "concurrency_leases"  # Prefect's filesystem lease storage keeps them there
+
+
+def _server_env(home: Path | None) -> dict[str, str]:
     from prefect.settings import get_current_settings
 
     env = os.environ | get_current_settings().to_environment_variables(exclude_unset=True) | {
@@ -63,14 +75,49 @@ def _start(port: int) -> subprocess.Popen:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     env.pop("PREFECT_API_URL", None)
-    import prefect
+    if home is not None:  # a home of its own: its database there too
+        env["PREFECT_HOME"] = str(home)
+        for key in ("PREFECT_API_DATABASE_CONNECTION_URL", "PREFECT_SERVER_DATABASE_CONNECTION_URL"):
+            env.pop(key, None)
+    return env
 
-    return tied.popen(
+
+@contextmanager
+def temporary_server(home: Path | None = None) -> Iterator[TemporaryServer]:
+    """A Prefect API server tied to this process (default: on this process's PREFECT_HOME), up until the block ends."""
+    import prefect
+    from prefect.settings import get_current_settings
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    server = tied.popen(
         [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(prefect.__file__).parent.parent), "--factory",
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port), "--log-level", "error",
          "--lifespan", "on"],
-        env=env, stdin=subprocess.DEVNULL,
+        env=_server_env(home), stdin=subprocess.DEVNULL,
     )
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the temporary Prefect server exited with code {server.returncode} while starting")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the temporary Prefect server did not answer on {url} within {STARTUP_SECONDS} s")
+            time.sleep(0.2)
+        log.info("temporary Prefect server on %s (pid %d, ends with this run)", url, server.pid)
+        yield TemporaryServer(url, Path(home or get_current_settings().home), server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _send_what_prefect_holds() -> None:
@@ -94,45 +141,22 @@ def prefect_api() -> Iterator[str]:
         yield configured
         return
     from prefect.context import refresh_global_settings_context
-    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    server = _start(port)
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"the temporary Prefect server exited with code {server.returncode} while starting")
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the temporary Prefect server did not answer on {url} within {STARTUP_SECONDS} s")
-            time.sleep(0.2)
-        log.info("temporary Prefect server on %s (pid %d, ends with this run)", url, server.pid)
-        _own_lease_folder = Path(get_current_settings().home) / "concurrency_leases"  # Prefect's default there
+    with temporary_server() as server:
         # Prefect's background threads (logs, events) read the process-wide settings, not this thread's.
         before = os.environ.get("PREFECT_API_URL")
-        os.environ["PREFECT_API_URL"] = url
+        os.environ["PREFECT_API_URL"] = server.url
         refresh_global_settings_context()
+        _own_lease_folder = server.lease_folder
         try:
-            with temporary_settings(updates={PREFECT_API_URL: url}):
-                yield url
+            with temporary_settings(updates={PREFECT_API_URL: server.url}):
+                yield server.url
         finally:
+            _own_lease_folder = None
             _send_what_prefect_holds()
             if before is None:
                 os.environ.pop("PREFECT_API_URL", None)
             else:
                 os.environ["PREFECT_API_URL"] = before
             refresh_global_settings_context()
-    finally:
-        _own_lease_folder = None
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()

@@ -90,7 +90,8 @@ def reclaim(client: SyncPrefectClient, holder: Holder, limit: str, logger: Logge
             current = read_holder(client)
             if current is None or current.token != holder.token:
                 return  # the slot changed hands meanwhile
-            client.release_concurrency_slots([limit], 1, occupancy_seconds=0)
+            held = datetime.now(UTC) - datetime.fromisoformat(holder.since)
+            client.release_concurrency_slots([limit], 1, occupancy_seconds=max(1.0, held.total_seconds()))
             delete_holder(client, holder.token)  # before the claim goes: a late second claimer then finds no record
         finally:
             _delete_variable(client, claim)
@@ -138,7 +139,7 @@ def free_orphan_slots(client: SyncPrefectClient, limit: str, lease_folder: Path,
         surplus = gcl.active_slots - live
         if surplus <= 0 or expired:
             return False
-        client.release_concurrency_slots([limit], surplus, occupancy_seconds=0)
+        client.release_concurrency_slots([limit], surplus, occupancy_seconds=1.0)  # how long is unknown; the API wants > 0
         logger.warning("write slot %r: %d slot(s) were taken without a lease (left by a run of an older version, "
                        "whose temporary server kept leases in memory); given back", limit, surplus)
         return True

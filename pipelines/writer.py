@@ -14,6 +14,7 @@ and records itself as its holder (pipelines/holder.py). A run that finds the slo
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -157,7 +158,9 @@ def one_writer(logger: Logger, flow: str, run_id: str | None, data_dir: Path,
         reclaim.write_holder(client, holder)
         write_mirror(data_dir, holder)
         keeper = _Keeper(holder, data_dir, logger)
-        thread = threading.Thread(target=keeper.run, name="write-slot-keeper", daemon=True)
+        # with this thread's context: the Prefect API it talks to (settings live in context variables)
+        thread = threading.Thread(target=contextvars.copy_context().run, args=(keeper.run,), name="write-slot-keeper",
+                                  daemon=True)
         thread.start()
         try:
             yield WriteSlot(keeper)

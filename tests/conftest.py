@@ -54,3 +54,4 @@ def prefect_harness():
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "prefect_server: starts a real Prefect server, deploys and runs a worker (about 2 min)")
+    config.addinivalue_line("markers", "slow: real processes killed or started (fault tests); leave out with -m 'not slow'")

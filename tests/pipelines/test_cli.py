@@ -60,3 +60,33 @@ def test_record_keeps_the_ba_apis_answers_so_that_an_offline_ingest_loads_them(t
     assert "EckwerteTabelleALOKr" in capsys.readouterr().out
     con = duckdb.connect(str(tmp_path / "labour_monitor.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM core.observations WHERE source_id = 'ba-statistik'").fetchone() == (4 * len(names),)
+
+
+def test_a_live_run_without_credentials_or_network_fails_each_source_with_one_line(tmp_path, monkeypatch, capsys, catalog):
+    """Hosts on loopback: Eurostat on a closed port, the BA under a name that does not resolve."""
+    import socket
+    from dataclasses import replace
+
+    import sources.ba
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    for key in ("REGIO_USERNAME", "REGIO_PASSWORD", "LABOUR_MONITOR_PARTNER_FILES"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setitem(catalog.sources, "eurostat", replace(catalog.sources["eurostat"], base_url=f"http://127.0.0.1:{closed}/data/"))
+    monkeypatch.setitem(catalog.sources, "ba-statistik", replace(catalog.sources["ba-statistik"], base_url="http://ba.invalid/dia/"))
+    monkeypatch.setattr(sources.ba, "REGION_LIST_URL", "http://ba.invalid/persistListenfelderJSON.js")
+    monkeypatch.setattr(providers, "RetryPolicy", partial(RetryPolicy, min_interval=0, backoff=0.05))
+
+    assert main(["--data-dir", str(tmp_path), "run", "--live"]) == 1
+    captured = capsys.readouterr()
+    failed = [line.strip() for line in captured.out.splitlines() if line.strip().startswith("FAILED:")]
+    assert len(failed) == 6, failed  # one line per enabled source
+    lines = dict((line.split(":", 2)[1].split(",")[0].removeprefix(" source "), line) for line in failed)
+    assert "no credentials: set REGIO_USERNAME and REGIO_PASSWORD" in lines["regionalstatistik"]
+    assert f"host 127.0.0.1 did not answer (4 attempt(s)" in lines["eurostat"] and "ConnectError" in lines["eurostat"]
+    assert "host ba.invalid did not answer" in lines["ba-statistik"]
+    for partner in ("ihk-heilbronn-franken", "ba-statistik-dateien", "bibb-ausbildungsmarkt"):
+        assert "no drop folder: set LABOUR_MONITOR_PARTNER_FILES" in lines[partner]
+    assert "Traceback" not in captured.out + captured.err

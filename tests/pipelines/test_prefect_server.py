@@ -28,6 +28,7 @@ import httpx
 import psutil
 import pytest
 
+from pipelines.holder import HOLDER_VARIABLE
 from pipelines.writer import WRITER_LIMIT
 from tests.fake_credentials import FAKE_PASSWORD, FAKE_USER
 
@@ -35,7 +36,7 @@ REPO = Path(__file__).resolve().parents[2]
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 USER, PASSWORD = FAKE_USER, FAKE_PASSWORD  # in the worker's environment; must never show up
 
-pytestmark = pytest.mark.prefect_server
+pytestmark = [pytest.mark.prefect_server, pytest.mark.slow]
 
 
 @dataclass
@@ -254,6 +255,24 @@ def test_two_runs_started_at_once_write_the_warehouse_one_after_the_other(server
     flows = con.execute("SELECT flow, state FROM ops.runs WHERE run_id IN (?, ?) ORDER BY 1", runs).fetchall()
     con.close()
     assert flows == [("ingest-source", "completed"), ("nightly", "completed")]
+
+
+def test_a_flow_run_killed_while_it_writes_leaves_the_slot_to_the_next_run(server):
+    """SIGKILL to the worker's flow-run process while it holds the slot: the server's Repossessor would free the
+    lease only after it expires; the next run sees from the holder record that the process is gone."""
+    first = server.run_from_ui("nightly", {})
+    deadline = time.monotonic() + 120
+    while (holder := httpx.get(f"{server.url}/api/variables/name/{HOLDER_VARIABLE}", timeout=30)).status_code != 200:
+        assert time.monotonic() < deadline, "the first run never recorded itself as the holder"
+        time.sleep(0.2)
+    record = holder.json()["value"]
+    assert record["run_id"] == first
+    os.kill(record["pid"], signal.SIGKILL)
+    second = server.run_from_ui("ingest-source", {"tables": ["12411-01-01-4"], "first_year": 2024, "last_year": 2024})
+    server.wait_for(second, timeout=120)
+    reclaimed = [m for m in server.messages(second) if m.startswith(f"write slot '{WRITER_LIMIT}' reclaimed from run {first}")]
+    assert reclaimed and f"process {record['pid']} no longer runs" in reclaimed[0]
+    assert server.api("GET", f"/flow_runs/{first}").json()["state"]["type"] in ("CRASHED", "FAILED", "RUNNING")
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (scripts/test.sh installs it)")
