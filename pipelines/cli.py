@@ -13,7 +13,8 @@ import duckdb
 
 from catalog import default_catalog
 from pipelines.batch import RunHadFailures
-from pipelines.settings import SAMPLE_DIR, Settings, read_requests, write_requests
+from pipelines.requests_file import read_requests, write_requests
+from pipelines.settings import SAMPLE_DIR, Settings
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -108,7 +109,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     for request in requests:
         for payload in client.fetch(catalog.tables[request.table_id], request.first_year, request.last_year, request.region_params):
             print(f"recorded {request.describe()}: {len(payload.body)} bytes, data sha256 {payload.sha256[:12]}")
-    known = [r for r in read_requests(out / "requests.yaml") if r not in requests]
+    known = [r for r in read_requests(out / "requests.yaml", catalog) if r not in requests]
     write_requests(out / "requests.yaml", known + requests,
                    f"Requests the recordings answer (last written by `labour-monitor record`, {datetime.now(UTC):%Y-%m-%d}).")
     return 0

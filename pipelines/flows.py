@@ -38,7 +38,8 @@ from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts,
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.providers import client_for
 from pipelines.selection import regional_selections
-from pipelines.settings import Settings, read_requests
+from pipelines.requests_file import read_requests
+from pipelines.settings import Settings
 from pipelines.writer import one_writer
 from sources.contract import RawPayload, TableRequest
 from sources.errors import SourceError
@@ -111,7 +112,7 @@ def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[
     if unknown:
         raise ValueError(f"tables {sorted(unknown)} are not tables of {', '.join(sources)}; declared: {sorted(own)}")
     this_year = datetime.now(UTC).year
-    recorded = read_requests(settings.recordings_dir / "requests.yaml") if settings.mode == "replay" else []
+    recorded = read_requests(settings.recordings_dir / "requests.yaml", catalog) if settings.mode == "replay" else []
     out: list[TableRequest] = []
     left_out: list[str] = []
     for t in (t for s in sources for t in catalog.tables_for(s) if not tables or t.id in tables):

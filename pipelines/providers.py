@@ -12,7 +12,7 @@ from catalog import Source, default_catalog
 from sources.ba import BAClient
 from sources.client import CatalogClient, RetryPolicy
 from sources.eurostat import EurostatClient
-from sources.file_kinds import load_kinds
+from catalog.partner_files import load_kinds
 from sources.files import DROP_FOLDER_ENV, FilesClient
 from sources.genesis import Credentials, GenesisClient
 from sources.recording import RecordingTransport, ReplayTransport

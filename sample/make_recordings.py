@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 from catalog import default_catalog
-from pipelines.settings import read_requests, write_requests
+from pipelines.requests_file import read_requests, write_requests
 from sample.ffcsv import LAYOUTS, flat_file, regional_variable, zipped
 from sample.jsonstat import FREQ, GEO_LABEL, TIME_LABEL, UNIT_LABEL, Dimension, dataset
 from sources.client import RetryPolicy

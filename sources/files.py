@@ -39,7 +39,7 @@ from catalog import Catalog, Source, SourceTable
 from sources.client import RetryPolicy, send
 from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
 from sources.errors import FormatError, NoData, ProviderError, TableMissing
-from sources.file_kinds import REPEAT, FileKind, load_kinds, plain
+from catalog.partner_files import REPEAT, FileKind, load_kinds, plain
 from sources.genesis import find_duplicate_keys
 from sources.periods import MONTHS, report_month
 

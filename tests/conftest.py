@@ -50,7 +50,3 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "prefect_server: starts a real Prefect server, deploys and runs a worker (about 2 min)")

@@ -18,7 +18,7 @@ from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
 from sources.errors import NoData
-from sources.file_kinds import load_kinds
+from catalog.partner_files import load_kinds
 from sources.files import FileError, FilesClient, parse_file, parse_payload
 from tests.sources.ba_pendler_bodies import (
     AUS, EIN, HEADER_LINE, KEY, SOURCE, TOTALS, VALUES, edit, export, fields, footer, header, line, name, rows,
@@ -161,7 +161,7 @@ def test_a_report_month_other_than_june_is_not_the_annual_table(month, words, ca
 
 def test_a_monthly_kind_takes_the_month_from_the_preamble(catalog, kinds):
     monthly = dataclasses.replace(kinds[EIN], period_month=None)
-    table = dataclasses.replace(catalog.tables[EIN], freq="M")
+    table = catalog.tables[EIN].model_copy(update={"freq": "M"})
     result = parse_file(export(EIN), name(EIN), table, catalog, "b1", kind=monthly)
     assert set(result.observations.column("period").to_pylist()) == {"2023-06"}
 

@@ -12,7 +12,7 @@ from pipelines.providers import files_client
 from pipelines.settings import Settings
 from sources.client import RetryPolicy
 from sources.errors import FormatError, NoData, ProviderError, TableMissing
-from sources.file_kinds import load_kinds
+from catalog.partner_files import load_kinds
 from sources.files import DROP_FOLDER_ENV, FilesClient, parse_payload
 from sources.recording import RecordingTransport, ReplayTransport
 from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, XLSX_NAME, csv_bytes, rows, xlsx_bytes
