@@ -5,14 +5,13 @@ every file into the typed models of catalog/models.py (an unknown key, a wrong t
 naming the file, the entry and the field), then checks the references across the files
 (catalog/consistency.py), and raises `CatalogError` with the file and entry at fault.
 
-A source's `base_url` can be replaced by the environment variable `LABOUR_MONITOR_BASE_URL_<SOURCE ID>`
-(upper case, `-` as `_`: `LABOUR_MONITOR_BASE_URL_REGIONALSTATISTIK`): tests point the processes they
+A live run can take a source's `base_url` from the environment variable `base_url_variable(id)`
+(`LABOUR_MONITOR_BASE_URL_REGIONALSTATISTIK`; pipelines/providers.py): tests point the processes they
 start at a loopback address with it, so that nothing they run can reach a provider.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from functools import cache
 from graphlib import TopologicalSorter
@@ -121,11 +120,6 @@ def base_url_variable(source_id: str) -> str:
     return "LABOUR_MONITOR_BASE_URL_" + source_id.upper().replace("-", "_")
 
 
-def _with_base_url_override(source: Source) -> Source:
-    override = os.environ.get(base_url_variable(source.id))
-    return Source.model_validate(source.model_dump() | {"base_url": override}) if override else source
-
-
 def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     """Read and check the catalog files in `directory`."""
     regions = unique(entries(Region, read_yaml(directory / "regions.yaml", ["regions"])["regions"], "regions.yaml", "region",
@@ -144,7 +138,7 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     }
     computed = unique(entries(ComputedStatus, doc["computed"], "statuses.yaml", "computed status", key="status"),
                       "statuses.yaml computed", key="status")
-    cat = Catalog(regions, {k: _with_base_url_override(s) for k, s in sources.items()}, tables, indicators,
+    cat = Catalog(regions, sources, tables, indicators,
                   by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed))
     check_catalog(cat)
     return cat

@@ -93,12 +93,13 @@ def _check_expectations(gx) -> list:  # noqa: ANN001
 class Validator:
     """One GX file context per data directory; build it once per run, call `validate` per batch."""
 
-    def __init__(self, root: Path, catalog: Catalog) -> None:
+    def __init__(self, root: Path, catalog: Catalog, rules: dict[str, TableRules] | None = None) -> None:
+        """`rules`: the per-table checks; default: expectations/rules.yaml, checked against `catalog`."""
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.catalog = catalog
-        self.rules = load_rules(catalog)
+        self.rules = load_rules(catalog) if rules is None else rules
         root.mkdir(parents=True, exist_ok=True)
         self.ctx = gx.get_context(mode="file", project_root_dir=str(root))
         # No progress bars per batch on the console: the run's own summary says what happened.
