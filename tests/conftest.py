@@ -44,6 +44,23 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
+def validator(tmp_path_factory, catalog):
+    """The GX validator, built once (its suites and checkpoints take seconds) in a folder of the session."""
+    from expectations.validate import Validator
+
+    return Validator(tmp_path_factory.mktemp("gx"), catalog)
+
+
+def subprocess_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a process a test starts: every source's base URL on a loopback port where nothing
+    listens (pipelines/providers.py), so that a live request it might make fails at once, on this machine."""
+    from catalog import base_url_variable
+
+    env = dict(os.environ if base is None else base)
+    return env | {base_url_variable(s): f"http://127.0.0.1:9/{s}/" for s in default_catalog().sources}
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect API for flow tests (one per session: starting it takes seconds)."""
     from prefect.testing.utilities import prefect_test_harness

@@ -7,6 +7,8 @@ README.md, "GENESIS", for the quirks.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -21,6 +23,7 @@ from transforms.markers import apply_markers
 from transforms.regions import classify
 
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
+_BLOCK_COLUMN = re.compile(r"[0-9]+_variable_(attribute_)?code")
 _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
 FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", "value_variable_code")
@@ -28,6 +31,8 @@ FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", 
 
 def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
     """Read the flat file as strings (no quoting in ffcsv), leaving out the label columns nobody uses."""
+    if not data.strip(b"\xef\xbb\xbf \r\n"):
+        raise FormatError(source, table, "empty flat file: no header, no rows")
     header = data[: data.find(b"\n")] if b"\n" in data else data
     try:
         columns = header.decode("utf-8-sig").rstrip("\r").split(";")
@@ -35,7 +40,10 @@ def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
         raise FormatError(source, table, f"header is not UTF-8: {exc}") from exc
     if columns[0].startswith("Statistik_Code"):
         raise FormatError(source, table, "the old GENESIS-v4 flat-file layout (German headers, one column per content); request format=ffcsv from the REST 2020 API")
-    missing = [c for c in FIXED_COLUMNS if c not in columns]
+    # every classifying block n has both its variable code and its attribute code
+    blocks = sorted({int(c.split("_")[0]) for c in columns if _BLOCK_COLUMN.fullmatch(c)})
+    missing = [c for c in FIXED_COLUMNS if c not in columns] + [
+        f"{b}_{part}" for b in blocks for part in ("variable_code", "variable_attribute_code") if f"{b}_{part}" not in columns]
     if missing:
         raise FormatError(source, table, f"changed columns: {missing} missing from the header {columns}")
     try:

@@ -15,7 +15,6 @@ import httpx
 import pytest
 
 from catalog import CatalogError
-from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
@@ -212,8 +211,7 @@ def test_each_agencys_workbook_in_the_drop_folder_is_a_payload_of_its_own(tmp_pa
     assert regions == [{HN}, {SHA}]
 
 
-def test_an_agencys_workbook_loads_and_its_figures_stay_the_agencys(tmp_path, catalog):
-    validator = Validator(tmp_path / "gx", catalog)
+def test_an_agencys_workbook_loads_and_its_figures_stay_the_agencys(tmp_path, catalog, validator):
     con = connect(tmp_path / "w.duckdb")
     data = workbook(SHA)
     payload = RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{name(SHA)}", {"file": name(SHA)}, data, data,

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
@@ -216,11 +215,6 @@ def test_both_exports_in_one_drop_folder_are_told_apart_by_their_names(tmp_path,
         (payload,) = client.fetch(catalog.tables[kind], 2023, 2023)
         assert set(parse_payload(payload, catalog.tables[kind], catalog, "b1").observations.column("indicator_id").to_pylist()) \
             == {INDICATOR[kind]}
-
-
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory, catalog):
-    return Validator(tmp_path_factory.mktemp("gx"), catalog)
 
 
 def payload(data: bytes, kind: str = EIN) -> RawPayload:
