@@ -2,8 +2,8 @@
 
 A run names catalog regions: Kreise, Regierungsbezirke, the state, Germany, or an aggregate (partner
 region, Agentur-für-Arbeit district, Regionalverband), which stands for its member Kreise. The codes
-are grouped by level here; the provider module says how a level is selected (sources/genesis.py,
-sources/ba.py).
+are grouped by level here; the provider module says how a level is selected (its `PROVIDER.selections`:
+sources/genesis/, sources/ba.py).
 """
 
 from __future__ import annotations
