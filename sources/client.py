@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import httpx
 
-from catalog import Catalog, Source
 from sources.errors import RateLimited, TransientError
 
 log = logging.getLogger(__name__)
@@ -32,20 +31,6 @@ class RetryPolicy:
     max_backoff: float = 120.0
     min_interval: float = 1.0  # pause between two requests to the same host
     timeout: float = 300.0
-
-
-class CatalogClient:
-    """A provider client that plans its requests from the catalog (Eurostat's codes, the BA's regions)."""
-
-    def __init__(
-        self,
-        source: Source,
-        http: httpx.Client,
-        catalog: Catalog,
-        policy: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.source, self.http, self.catalog, self.policy, self.sleep = source, http, catalog, policy, sleep
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -44,6 +44,25 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
+def kinds(catalog):
+    """The file kinds of catalog/partner_files.yaml."""
+    from catalog.partner_files import load_kinds
+
+    return load_kinds(catalog)
+
+
+@pytest.fixture
+def con(tmp_path, catalog):
+    """A new warehouse of the test's own, with the catalog written into its core tables."""
+    from warehouse.load import connect
+    from warehouse.reference import write_catalog
+
+    con = connect(tmp_path / "w.duckdb")
+    write_catalog(con, catalog)
+    return con
+
+
+@pytest.fixture(scope="session")
 def validator(tmp_path_factory, catalog):
     """The GX validator, built once (its suites and checkpoints take seconds) in a folder of the session."""
     from expectations.validate import Validator

@@ -28,11 +28,6 @@ from warehouse.load import connect
 from sample.make_ausbildungsmarkt import TITLE
 
 
-@pytest.fixture(scope="module")
-def kinds(catalog):
-    return load_kinds(catalog)
-
-
 def parse(data: bytes, catalog, agency: str = HN, **kw):  # noqa: ANN001, ANN003
     return parse_file(data, name(agency), catalog.tables[KIND], catalog, "b1", **kw)
 

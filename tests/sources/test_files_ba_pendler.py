@@ -17,7 +17,6 @@ from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
 from sources.errors import NoData
-from catalog.partner_files import load_kinds
 from sources.files import FileError, FilesClient, parse_file, parse_payload
 from tests.sources.ba_pendler_bodies import (
     AUS, EIN, HEADER_LINE, KEY, SOURCE, TOTALS, VALUES, edit, export, fields, footer, header, line, name, rows,
@@ -27,11 +26,6 @@ from warehouse.load import connect
 from sample.make_ba_pendler import EXPORTS
 
 INDICATOR = {EIN: "commuters_in_ba", AUS: "commuters_out_ba"}
-
-
-@pytest.fixture(scope="module")
-def kinds(catalog):
-    return load_kinds(catalog)
 
 
 def parse(data: bytes, table_id: str, catalog, **kw):  # noqa: ANN001, ANN003

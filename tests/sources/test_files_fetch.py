@@ -12,18 +12,12 @@ from pipelines.providers import client_for
 from pipelines.settings import Settings
 from sources.client import RetryPolicy
 from sources.errors import FormatError, NoData, ProviderError, TableMissing
-from catalog.partner_files import load_kinds
 from sources.files import DROP_FOLDER_ENV, FilesClient, parse_payload
 from sources.recording import RecordingTransport, ReplayTransport
 from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, XLSX_NAME, csv_bytes, rows, xlsx_bytes
 
 URL = "https://partner.example.org/exports/ihk-fachkraeftemonitor-heilbronn-franken.csv"
 NO_WAIT = RetryPolicy(attempts=1, min_interval=0)
-
-
-@pytest.fixture(scope="module")
-def kinds(catalog):
-    return load_kinds(catalog)
 
 
 def client(catalog, kinds, folder=None, http=None, **kw) -> FilesClient:
