@@ -91,7 +91,15 @@ class PeriodField(Part):
 
 class Preamble(Part):
     period: PeriodField | None = None
-    expect: dict[str, str] = {}
+    expect: dict[str, str] = {}  # field label -> the text a file of this kind shows there
+
+    @field_validator("expect", mode="before")
+    @classmethod
+    def _as_text(cls, raw: Any) -> Any:
+        """A value YAML reads as a number (`Jahr: 2023`) is compared as the text the file shows."""
+        if not isinstance(raw, dict):
+            return raw
+        return {str(k): str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v for k, v in raw.items()}
 
 
 class WideLayout(Part):
@@ -256,7 +264,7 @@ def _compile(entry: KindEntry, catalog: Catalog) -> FileKind:
     if entry.wide is not None:  # matched as the file's labels are read: whitespace collapsed, no footnote marker
         indicators = {(" ".join(row.split()), plain(group)): i for (row, group), i in indicators.items()}
     by_status = {s.status: s for s in catalog.statuses.values()}
-    cols, pre = entry.columns, entry.preamble or None
+    cols, pre = entry.columns, entry.preamble
     period = pre.period if pre else None
     return FileKind(
         id=table.id, source=table.source, file=entry.file, url=entry.url, sheet=entry.sheet,
