@@ -146,28 +146,31 @@ def write_file(path: Path, n_kreise: int, n_years: int, seed: int) -> int:
 
 def bench_catalog(n_kreise: int):
     """The real catalog with generated regions (state 08 + n Kreise) and the benchmark table's indicators."""
-    from catalog import Aggregation, Indicator, Region, SourceTable, _check_indicators, _check_regions, default_catalog
+    from catalog import Aggregation, Indicator, Region, SourceTable, default_catalog
+    from catalog.consistency import check_catalog
 
     real = default_catalog()
-    regions = {STATE: Region(STATE, "Generiertes Land", "Generated state", "state")}
+    regions = {STATE: Region(code=STATE, name_de="Generiertes Land", name_en="Generated state", level="state")}
     for code in kreis_codes(n_kreise):
-        regions[code] = Region(code, f"Kreis {code} (generiert)", f"District {code} (generated)", "kreis", parent=STATE)
-    _check_regions(regions)
+        regions[code] = Region(code=code, name_de=f"Kreis {code} (generiert)", name_en=f"District {code} (generated)",
+                               level="kreis", parent=STATE)
     table = SourceTable(
-        TABLE_ID, SOURCE_ID, "Bevölkerung nach Geschlecht und Altersgruppen (17) - Stichtag 31.12. - "
-        "regionale Tiefe: Kreise und krfr. Städte", "A", FIRST_YEAR, False, "benchmark only: generated figures",
+        id=TABLE_ID, source=SOURCE_ID, title_de="Bevölkerung nach Geschlecht und Altersgruppen (17) - Stichtag 31.12. - "
+        "regionale Tiefe: Kreise und krfr. Städte", freq="A", start_year=FIRST_YEAR, verified=False,
+        note="benchmark only: generated figures",
     )
     indicators = {}  # only the benchmark table's: the real catalog's age groups of this table would clash
     for sex in SEXES:
         for age in AGE_GROUPS:
             iid = indicator_id(sex, age)
             indicators[iid] = Indicator(
-                iid, f"Bevölkerung {SEXES[sex]}, {AGE_GROUPS[age]} (generiert)", f"Population {iid} (generated)",
-                "Benchmark indicator with generated figures.", "persons", "demography", TABLE_ID, "BEVSTD", "Anzahl",
-                {"GES": sex, "ALTX20": age}, Aggregation("sum"), False,
+                id=iid, label_de=f"Bevölkerung {SEXES[sex]}, {AGE_GROUPS[age]} (generiert)", label_en=f"Population {iid} (generated)",
+                definition="Benchmark indicator with generated figures.", unit="persons", topic="demography", table=TABLE_ID,
+                content="BEVSTD", source_unit="Anzahl", filters={"GES": sex, "ALTX20": age}, aggregation=Aggregation(method="sum"),
+                verified=False,
             )
     cat = dataclasses.replace(real, regions=regions, tables={TABLE_ID: table}, indicators=indicators, derived={})
-    _check_indicators(cat)
+    check_catalog(cat)
     return cat
 
 
@@ -219,7 +222,7 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
 
     catalog = bench_catalog(n_kreise)
     table = catalog.tables[TABLE_ID]
-    validator = Validator(workdir / "gx", catalog)  # once per run, as in the flows
+    validator = Validator(workdir / "gx", catalog, rules={})  # once per run, as in the flows; rules.yaml has none for this table
     request = TableRequest(SOURCE_ID, TABLE_ID, *years)
     runs = []
     for rep in range(repeat):

@@ -41,18 +41,20 @@ def bench_catalog(n_kreise: int, n_indicators: int):
     real = default_catalog()
     regions = {"DG": real.regions["DG"], "08": real.regions["08"]}
     for b in range(1, 5):
-        regions[f"08{b}"] = Region(f"08{b}", f"Bezirk {b} (generiert)", f"District {b} (generated)", "regbez", parent="08")
+        regions[f"08{b}"] = Region(code=f"08{b}", name_de=f"Bezirk {b} (generiert)", name_en=f"District {b} (generated)", level="regbez", parent="08")
     kreise = [f"08{1 + k % 4}{k // 4:02d}" for k in range(n_kreise)]  # 5 digits, under its Regierungsbezirk
     for code in kreise:
-        regions[code] = Region(code, f"Kreis {code}", f"District {code}", "kreis", parent=code[:3])
+        regions[code] = Region(code=code, name_de=f"Kreis {code}", name_en=f"District {code}", level="kreis", parent=code[:3])
     for p in range(max(1, n_kreise // 20)):
         members = tuple(kreise[p * 20:(p + 1) * 20])
-        regions[f"partner-{p}"] = Region(f"partner-{p}", f"Partner {p}", f"Partner {p}", "partner", members=members)
+        regions[f"partner-{p}"] = Region(code=f"partner-{p}", name_de=f"Partner {p}", name_en=f"Partner {p}", level="partner", members=members)
     table = next(iter(real.tables))
-    indicators = {f"count_{i}": Indicator(f"count_{i}", f"Zahl {i}", f"Count {i}", "generated", "persons", "demography",
-                                          table, None, "Anzahl", {}, Aggregation("sum"), False) for i in range(n_indicators)}
-    derived = {f"ratio_{i}": DerivedIndicator(f"ratio_{i}", f"Quote {i}", f"Ratio {i}", "generated", "percent", "demography",
-                                              Formula("ratio", (f"count_{i}", f"count_{i + 1}"), 100.0), Aggregation("formula"))
+    indicators = {f"count_{i}": Indicator(id=f"count_{i}", label_de=f"Zahl {i}", label_en=f"Count {i}", definition="generated",
+                                          unit="persons", topic="demography", table=table, content=None, source_unit="Anzahl",
+                                          filters={}, aggregation=Aggregation(method="sum"), verified=False) for i in range(n_indicators)}
+    derived = {f"ratio_{i}": DerivedIndicator(id=f"ratio_{i}", label_de=f"Quote {i}", label_en=f"Ratio {i}", definition="generated",
+                                              unit="percent", topic="demography",
+                                              formula=Formula(kind="ratio", operands=(f"count_{i}", f"count_{i + 1}"), scale=100.0))
                for i in range(min(10, n_indicators - 1))}
     return dataclasses.replace(real, regions=regions, indicators=indicators, derived=derived), kreise
 

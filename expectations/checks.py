@@ -3,26 +3,17 @@ checks of rules.yaml as a frame of one row per check (ok or not). GX then valida
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from catalog import Catalog
+from expectations.rules import KreiseSumToState, PartsSumToTotal, TableRules, YearOnYear
 
-RULES = Path(__file__).parent / "rules.yaml"
 RATE_UNITS = frozenset({"percent"})
 CATEGORIES = ["indicator_id", "region_code", "period", "freq", "unit"]
 CHECK_COLUMNS = ["check", "severity", "indicator_id", "region_code", "period", "observed", "expected", "ok", "detail"]
-
-
-@cache
-def table_rules(path: Path = RULES) -> dict[str, dict]:
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("tables", {})
 
 
 def _year(period: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -67,24 +58,24 @@ def _frame(rows: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)[CHECK_COLUMNS] if rows else pd.DataFrame(columns=CHECK_COLUMNS)
 
 
-def parts_sum_to_total(obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
+def parts_sum_to_total(obs: pd.DataFrame, rule: PartsSumToTotal) -> pd.DataFrame:
     wide = obs.pivot_table(index=["region_code", "period"], columns="indicator_id", values="value", aggfunc="first")
-    needed = [rule["total"], *rule["parts"]]
+    needed = [rule.total, *rule.parts]
     if not set(needed) <= set(wide.columns):
         return pd.DataFrame()
     wide = wide[needed].dropna()  # suppressed parts cannot be checked
     out = wide.reset_index()[["region_code", "period"]]
-    out["observed"] = wide[rule["parts"]].sum(axis=1).to_numpy()
-    out["expected"] = wide[rule["total"]].to_numpy()
-    out["ok"] = (out["observed"] - out["expected"]).abs() <= rule["tolerance"]
-    out["check"], out["severity"], out["indicator_id"] = "parts_sum_to_total", rule["severity"], rule["total"]
-    out["detail"] = " + ".join(rule["parts"]) + f" = {rule['total']} ± {rule['tolerance']}"
+    out["observed"] = wide[list(rule.parts)].sum(axis=1).to_numpy()
+    out["expected"] = wide[rule.total].to_numpy()
+    out["ok"] = (out["observed"] - out["expected"]).abs() <= rule.tolerance
+    out["check"], out["severity"], out["indicator_id"] = "parts_sum_to_total", rule.severity, rule.total
+    out["detail"] = " + ".join(rule.parts) + f" = {rule.total} ± {rule.tolerance:g}"
     return out
 
 
-def kreise_sum_to_state(obs: pd.DataFrame, rule: dict, catalog: Catalog) -> pd.DataFrame:
+def kreise_sum_to_state(obs: pd.DataFrame, rule: KreiseSumToState, catalog: Catalog) -> pd.DataFrame:
     frames = []
-    ind = obs[obs["indicator_id"] == rule["indicator"]]
+    ind = obs[obs["indicator_id"] == rule.indicator]
     for state in catalog.region_scope():
         kreise = {k.code for k in catalog.kreise() if k.code.startswith(state)}
         states = ind[ind["region_code"] == state].set_index("period")["value"]
@@ -95,31 +86,30 @@ def kreise_sum_to_state(obs: pd.DataFrame, rule: dict, catalog: Catalog) -> pd.D
         if periods.empty:
             continue
         out = pd.DataFrame({"period": periods, "observed": sums[periods].to_numpy(), "expected": states[periods].to_numpy()})
-        out["ok"] = (out["observed"] - out["expected"]).abs() <= out["expected"].abs() * rule["tolerance_pct"] / 100
-        out["check"], out["severity"], out["indicator_id"], out["region_code"] = "kreise_sum_to_state", rule["severity"], rule["indicator"], state
-        out["detail"] = f"sum of {len(kreise)} Kreise vs state, tolerance {rule['tolerance_pct']} %"
+        out["ok"] = (out["observed"] - out["expected"]).abs() <= out["expected"].abs() * rule.tolerance_pct / 100
+        out["check"], out["severity"], out["indicator_id"], out["region_code"] = "kreise_sum_to_state", rule.severity, rule.indicator, state
+        out["detail"] = f"sum of {len(kreise)} Kreise vs state, tolerance {rule.tolerance_pct:g} %"
         frames.append(out)
     return _frame(frames)
 
 
-def year_on_year(obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
-    ind = obs[obs["indicator_id"] == rule["indicator"]].dropna(subset=["value"]).sort_values(["region_code", "period"])
+def year_on_year(obs: pd.DataFrame, rule: YearOnYear) -> pd.DataFrame:
+    ind = obs[obs["indicator_id"] == rule.indicator].dropna(subset=["value"]).sort_values(["region_code", "period"])
     if ind.empty:
         return pd.DataFrame()
     previous = ind.groupby("region_code")["value"].shift()
     out = ind.assign(expected=previous).dropna(subset=["expected"]).rename(columns={"value": "observed"})
     change = (out["observed"] - out["expected"]).abs() / out["expected"].abs().replace(0, np.nan) * 100
-    out["ok"] = change.fillna(0) <= rule["max_change_pct"]
-    out["check"], out["severity"] = "year_on_year", rule["severity"]
-    out["detail"] = f"change against the previous period at most {rule['max_change_pct']} %"
+    out["ok"] = change.fillna(0) <= rule.max_change_pct
+    out["check"], out["severity"] = "year_on_year", rule.severity
+    out["detail"] = f"change against the previous period at most {rule.max_change_pct:g} %"
     return out
 
 
-def table_checks(obs: pd.DataFrame, table_id: str, catalog: Catalog) -> pd.DataFrame:
-    rules = table_rules().get(table_id, {})
-    frames = [parts_sum_to_total(obs, r) for r in rules.get("parts_sum_to_total", [])]
-    frames += [kreise_sum_to_state(obs, r, catalog) for r in rules.get("kreise_sum_to_state", [])]
-    frames += [year_on_year(obs, r) for r in rules.get("year_on_year", [])]
+def table_checks(obs: pd.DataFrame, rules: TableRules, catalog: Catalog) -> pd.DataFrame:
+    frames = [parts_sum_to_total(obs, r) for r in rules.parts_sum_to_total]
+    frames += [kreise_sum_to_state(obs, r, catalog) for r in rules.kreise_sum_to_state]
+    frames += [year_on_year(obs, r) for r in rules.year_on_year]
     checks = _frame(frames)
     checks["critical_ok"] = checks["ok"] | (checks["severity"] != "critical")
     checks["warning_ok"] = checks["ok"] | (checks["severity"] != "warning")

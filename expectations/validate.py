@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from catalog import Catalog
 from expectations.checks import observation_frame, table_checks
+from expectations.rules import TableRules, load_rules
 from sources.contract import OBSERVATION_KEY, TableRequest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # never phone home
@@ -92,11 +93,13 @@ def _check_expectations(gx) -> list:  # noqa: ANN001
 class Validator:
     """One GX file context per data directory; build it once per run, call `validate` per batch."""
 
-    def __init__(self, root: Path, catalog: Catalog) -> None:
+    def __init__(self, root: Path, catalog: Catalog, rules: dict[str, TableRules] | None = None) -> None:
+        """`rules`: the per-table checks; default: expectations/rules.yaml, checked against `catalog`."""
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self.catalog = catalog
+        self.rules = load_rules(catalog) if rules is None else rules
         root.mkdir(parents=True, exist_ok=True)
         self.ctx = gx.get_context(mode="file", project_root_dir=str(root))
         # No progress bars per batch on the console: the run's own summary says what happened.
@@ -169,7 +172,7 @@ class Validator:
         label = f"source {request.source_id}, table {request.table_id}"
         run_name = re.sub(r"[^A-Za-z0-9.-]+", "_", request.describe()).strip("_")  # a folder and link name in Data Docs
         self._run("observations", obs, params, verdict, label, run_name)
-        checks = table_checks(obs, request.table_id, self.catalog)
+        checks = table_checks(obs, self.rules.get(request.table_id, TableRules()), self.catalog)
         if not checks.empty:
             self._run("table_checks", checks, {}, verdict, label, run_name)
             failing = checks[~checks["ok"]]

@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from catalog import Catalog, SourceTable
-from sources.contract import RawPayload, TableRequest
 from expectations.validate import Validator
+from sources.contract import RawPayload, TableRequest
 from sources.errors import FormatError, SourceError
-from sources.ba import parse_answers
-from sources.eurostat import parse_dataset
-from sources.files import parse_payload
-from sources.genesis import parse_tablefile
-from warehouse.load import LoadCounts, last_loaded_sha, load_batch, new_batch_id, record_outcome, store_payload
+from sources.registry import provider
+from warehouse.batches import Accepted, Rejected, take_batch
+from warehouse.ops import BatchResult, record_outcome
+
+__all__ = ["BatchResult", "RunHadFailures", "process_payload", "record_failure", "summarise"]
 
 log = logging.getLogger(__name__)
-
-PARSERS = {"genesis": parse_tablefile, "eurostat": parse_dataset, "ba": parse_answers}  # provider -> parse(data, table, catalog, batch_id)
-# Providers whose parser takes the whole payload: partner files name the file in their errors.
-PAYLOAD_PARSERS = {"files": parse_payload}
-
-
-@dataclass
-class BatchResult:
-    source_id: str
-    table_id: str
-    outcome: str  # loaded | unchanged | quarantined | failed
-    batch_id: str | None = None
-    rows_new: int = 0
-    rows_revised: int = 0
-    rows_unchanged: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)
-    message: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    request: str | None = None  # the planned request (TableRequest.describe()), set by the flow
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def process_payload(
@@ -55,66 +30,35 @@ def process_payload(
     run_id: str,
     validator: Validator,
 ) -> BatchResult:
-    """Skip an unchanged payload; otherwise parse and validate it, then load it whole or quarantine it whole."""
+    """Hand the payload to the warehouse, which loads it whole or quarantines it whole as `check` says: parsed by
+    its provider's parser and validated with GX (a file the parser rejects is quarantined like a failed check)."""
     table = catalog.tables[request.table_id]
-    src = catalog.sources[table.source]
-    if last_loaded_sha(con, payload) == payload.sha256:
-        result = BatchResult(src.id, table.id, "unchanged", message="same data as the last load, not parsed")
-    else:
-        batch_id = new_batch_id(table.id)
-        path = store_payload(data_dir, payload)
+    parse = provider(catalog.sources[table.source].provider, table.source).parse
+
+    def check(batch_id: str) -> Accepted | Rejected:
         try:
-            if src.provider in PAYLOAD_PARSERS:
-                parsed = PAYLOAD_PARSERS[src.provider](payload, table, catalog, batch_id)
-            else:
-                parsed = PARSERS[src.provider](payload.data, table, catalog, batch_id)
+            parsed = parse(payload, table, catalog, batch_id)
         except FormatError as exc:
-            return quarantine(con, run_id, batch_id, payload, path, str(exc), failing_rows=[{"row": exc.row}] if exc.row else [])
+            return Rejected(str(exc), failing_rows=[{"row": exc.row}] if exc.row else [])
         verdict = validator.validate(parsed.observations, request)
         if not verdict.passed:
-            return quarantine(con, run_id, batch_id, payload, path, "; ".join(verdict.critical),
-                              verdict.gx_results, verdict.failing_rows, parsed.dropped)
-        counts = load_batch(con, parsed.observations, payload, path, parsed.rows_read)
-        notes = parsed.notes + [f"warning: {w}" for w in verdict.warnings]
-        result = BatchResult(src.id, table.id, "loaded", batch_id, **asdict(counts), dropped=parsed.dropped,
-                             message="; ".join(notes) or None, warnings=verdict.warnings)
-    record_outcome(con, run_id, result.source_id, result.table_id, result.outcome, result.batch_id,
-                   LoadCounts(result.rows_new, result.rows_revised, result.rows_unchanged), result.dropped, result.message)
-    return result
+            return Rejected("; ".join(verdict.critical), verdict.gx_results, verdict.failing_rows, parsed.dropped)
+        return Accepted(parsed.observations, parsed.rows_read, parsed.dropped, parsed.notes, verdict.warnings)
 
-
-def quarantine(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    batch_id: str,
-    payload: RawPayload,
-    payload_path: str,
-    reason: str,
-    gx_results: list[dict] | None = None,
-    failing_rows: list[dict] | None = None,
-    dropped: dict[str, int] | None = None,
-) -> BatchResult:
-    """Nothing of the batch reaches core: record why, with the GX result and a sample of failing rows."""
-    log.error("quarantined %s: %s", batch_id, reason)
-    con.execute(
-        "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, ?::JSON, ?, ?::JSON, ?::JSON, ?, ?)",
-        [run_id, batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True), reason,
-         json.dumps(gx_results, default=str) if gx_results else None, json.dumps(failing_rows or [], default=str),
-         payload_path, datetime.now(UTC)],
-    )
-    record_outcome(con, run_id, payload.source_id, payload.table_id, "quarantined", batch_id, dropped=dropped, message=reason)
-    return BatchResult(payload.source_id, payload.table_id, "quarantined", batch_id, dropped=dropped or {}, message=reason)
+    return take_batch(con, payload, data_dir, run_id, check)
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception | str) -> BatchResult:
-    """A request that brought nothing: `error` is what went wrong, or the line saying why it was not sent."""
+    """A request that brought no payload: `error` is what went wrong (the provider failed, or a bug), or the line
+    saying why it was not sent; its outcome `failed`."""
     if isinstance(error, str):
         message = error
     else:
         message = str(error) if isinstance(error, SourceError) else f"source {table.source}, table {table.id}: {type(error).__name__}: {error}"
         log.error(message)
-    record_outcome(con, run_id, table.source, table.id, "failed", message=message)
-    return BatchResult(table.source, table.id, "failed", message=message)
+    result = BatchResult(table.source, table.id, "failed", message=message)
+    record_outcome(con, run_id, result)
+    return result
 
 
 class RunHadFailures(Exception):

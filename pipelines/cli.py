@@ -9,13 +9,13 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from catalog import default_catalog
 from pipelines.batch import RunHadFailures
 from pipelines.holder import read_mirror
 from pipelines.prefect_server import prefect_api
-from pipelines.settings import SAMPLE_DIR, Settings, read_requests, write_requests
+from pipelines.requests_file import read_requests, write_requests
+from pipelines.settings import SAMPLE_DIR, Settings
+from warehouse.status import read_status
 
 
 def _years(text: str) -> tuple[int, int]:
@@ -93,19 +93,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"no published warehouse at {path}: run `labour-monitor run` first", file=sys.stderr)
         return 1
-    con = duckdb.connect(str(path), read_only=True)
+    status = read_status(path)
     print(f"\nWarehouse: {path}\n\nLast runs:")
-    for row in con.execute("SELECT run_id, flow, mode, started_at, state FROM ops.runs ORDER BY started_at DESC LIMIT 5").fetchall():
+    for row in status.runs:
         print("  " + "  ".join(str(x) for x in row))
     print("\nBatches loaded:")
-    for row in con.execute("""SELECT source_id, table_id, count(*), max(loaded_at), any_value(provider_updated ORDER BY loaded_at DESC)
-                              FROM raw.batches GROUP BY ALL ORDER BY ALL""").fetchall():
+    for row in status.batches:
         print(f"  {row[0]:<18} {row[1]:<15} batches {row[2]:>3}  last {row[3]}  provider updated {row[4]}")
     print("\nCurrent observations per source and indicator:")
-    for row in con.execute("""SELECT source_id, indicator_id, count(*), count(value), min(period), max(period)
-                              FROM core.observations WHERE valid_to IS NULL GROUP BY ALL ORDER BY ALL""").fetchall():
+    for row in status.observations:
         print(f"  {row[0]:<18} {row[1]:<34} rows {row[2]:>5}  with value {row[3]:>5}  periods {row[4]} … {row[5]}")
-    con.close()
     return 0
 
 
@@ -136,7 +133,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     for request in requests:
         for payload in client.fetch(catalog.tables[request.table_id], request.first_year, request.last_year, request.region_params):
             print(f"recorded {request.describe()}: {len(payload.body)} bytes, data sha256 {payload.sha256[:12]}")
-    known = [r for r in read_requests(out / "requests.yaml") if r not in requests]
+    known = [r for r in read_requests(out / "requests.yaml", catalog) if r not in requests]
     write_requests(out / "requests.yaml", known + requests,
                    f"Requests the recordings answer (last written by `labour-monitor record`, {datetime.now(UTC):%Y-%m-%d}).")
     return 0

@@ -14,7 +14,6 @@ not download again what it already got. The store is removed when the run comple
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import time
@@ -40,11 +39,13 @@ from pipelines.batch import BatchResult, RunHadFailures, process_payload, record
 from pipelines.prefect_server import own_lease_folder
 from pipelines.providers import client_for, unmet_precondition
 from pipelines.selection import regional_selections
-from pipelines.settings import Settings, read_requests
+from pipelines.requests_file import read_requests
+from pipelines.settings import Settings
 from pipelines.writer import one_writer
 from sources.contract import RawPayload, TableRequest
 from sources.errors import HostUnreachable, SourceError
-from warehouse.marts import build_marts
+from warehouse.marts import build_marts, mart_row_counts
+from warehouse.ops import record_run
 from warehouse.publish import Paths, build_session
 from warehouse.reference import write_catalog
 
@@ -113,7 +114,7 @@ def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[
     if unknown:
         raise ValueError(f"tables {sorted(unknown)} are not tables of {', '.join(sources)}; declared: {sorted(own)}")
     this_year = datetime.now(UTC).year
-    recorded = read_requests(settings.recordings_dir / "requests.yaml") if settings.mode == "replay" else []
+    recorded = read_requests(settings.recordings_dir / "requests.yaml", catalog) if settings.mode == "replay" else []
     out: list[TableRequest] = []
     left_out: list[str] = []
     for t in (t for s in sources for t in catalog.tables_for(s) if not tables or t.id in tables):
@@ -136,14 +137,6 @@ def plan(catalog: Catalog, settings: Settings, sources: list[str], tables: list[
 
 def _run_id() -> str:
     return str(flow_run.get_id() or f"local-{datetime.now(UTC):%Y%m%dT%H%M%S}")
-
-
-def _record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, mode: str, started: datetime,
-                state: str, summary: dict) -> None:
-    con.execute(
-        "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
-        [run_id, flow_name, mode, started, datetime.now(UTC), state, json.dumps(summary)],
-    )
 
 
 @contextmanager
@@ -232,7 +225,7 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
                 "data_docs": str(validator.docs_index),
             }
             state = "failed" if summary["failed"] or summary["quarantined"] else "completed"
-            _record_run(con, run_id, flow_name, settings.mode, started, state, summary)
+            record_run(con, run_id, flow_name, settings.mode, started, state, summary)
     logger.info(
         "%s run %s: batches %s, rows new %d, revised %d, unchanged %d, warnings %d; published %s; data docs %s",
         flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
@@ -343,11 +336,9 @@ def rebuild_marts(data_dir: str = "") -> dict:
               build_session(paths, before_publish=slot.check) as con):
             write_catalog(con, default_catalog())
             built = marts(con)
-            names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' UNION "
-                                               "SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]
-            rows = {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}
+            rows = mart_row_counts(con)
             summary = {"run_id": run_id, "marts": built, "tables": rows, "warehouse": str(paths.published)}
-            _record_run(con, run_id, "build-marts", "none", started, "completed", summary)
+            record_run(con, run_id, "build-marts", "none", started, "completed", summary)
     logger.info("build-marts: ran %s; rows %s; published %s", ", ".join(built), rows, paths.published)
     publish_marts_artifacts(summary)
     return summary

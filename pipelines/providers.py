@@ -1,21 +1,21 @@
-"""Wire a catalog source to its provider module, over the network or over recordings."""
+"""Wire a catalog source to its provider module (sources/registry.py), over the network or over recordings.
+
+Live and record runs take a source's base_url from `LABOUR_MONITOR_BASE_URL_<SOURCE ID>` where it is set
+(catalog `base_url_variable`): the tests' subprocesses get loopback addresses there, so that nothing they
+start can reach a provider. Replay keeps the catalog's address: the recordings are keyed by it.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 
-from catalog import Source, default_catalog
-from sources.ba import BAClient
-from sources.client import CatalogClient, RetryPolicy
-from sources.eurostat import EurostatClient
-from sources.file_kinds import load_kinds
-from sources.files import DROP_FOLDER_ENV, FilesClient
-from sources.genesis import Credentials, GenesisClient
+from catalog import Source, base_url_variable, default_catalog
+from sources.client import RetryPolicy
+from sources.contract import Client, ClientSetup
 from sources.recording import RecordingTransport, ReplayTransport
+from sources.registry import provider
 
 from pipelines.settings import Settings
 
@@ -28,62 +28,22 @@ def transport(source: Source, settings: Settings) -> httpx.BaseTransport:
     return RecordingTransport(live, folder) if settings.mode == "record" else live
 
 
-def _policy(settings: Settings, policy: RetryPolicy | None) -> RetryPolicy:
-    return policy or (RetryPolicy(attempts=1, min_interval=0) if settings.mode == "replay" else RetryPolicy())
+def addressed(source: Source, settings: Settings) -> Source:
+    """The source as a live or record run reaches it: its base_url replaced by the environment, where set."""
+    override = os.environ.get(base_url_variable(source.id))
+    return source.model_copy(update={"base_url": override}) if override and settings.mode != "replay" else source
 
 
-def _http(source: Source, settings: Settings, policy: RetryPolicy) -> httpx.Client:
-    return httpx.Client(transport=transport(source, settings), timeout=policy.httpx_timeout(), follow_redirects=False)
-
-
-def genesis_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> GenesisClient:
-    policy = _policy(settings, policy)
-    credentials = None if settings.mode == "replay" else Credentials.from_env(source)
-    return GenesisClient(source, _http(source, settings, policy), credentials, policy=policy)
-
-
-def catalog_client(cls: type[CatalogClient]) -> Callable[..., CatalogClient]:
-    """A client of a provider whose requests the catalog plans (sources/client.py CatalogClient)."""
-
-    def make(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> CatalogClient:
-        policy = _policy(settings, policy)
-        return cls(source, _http(source, settings, policy), default_catalog(), policy=policy)
-
-    return make
-
-
-def files_client(source: Source, settings: Settings, policy: RetryPolicy | None = None) -> FilesClient:
-    """Partner files. Replay reads the copies beside the recordings (<recordings>/<source id>/); live and
-    record read the drop folder $LABOUR_MONITOR_PARTNER_FILES/<source id>/, and record keeps a copy for replay."""
-    policy = _policy(settings, policy)
-    recorded = settings.recordings_dir / source.id
-    drop = os.environ.get(DROP_FOLDER_ENV)
-    folder = recorded if settings.mode == "replay" else (Path(drop) / source.id if drop else None)
-    return FilesClient(source, load_kinds(default_catalog()), folder, _http(source, settings, policy), policy,
-                       keep_in=recorded if settings.mode == "record" else None)
-
-
-CLIENTS = {"genesis": genesis_client, "eurostat": catalog_client(EurostatClient), "files": files_client, "ba": catalog_client(BAClient)}
+def client_for(source: Source, settings: Settings) -> Client:
+    policy = (RetryPolicy(attempts=1, min_interval=0) if settings.mode == "replay" else RetryPolicy())
+    http = httpx.Client(transport=transport(source, settings), timeout=policy.httpx_timeout(), follow_redirects=False)
+    setup = ClientSetup(addressed(source, settings), http, policy, default_catalog(), settings.mode,
+                        settings.recordings_dir / source.id)
+    return provider(source.provider, source.id).client(setup)
 
 
 def unmet_precondition(source: Source, settings: Settings) -> str | None:
-    """What a live run lacks to fetch anything of `source`, as the line the user reads; None if nothing."""
-    if settings.mode == "replay":
-        return None
-    if source.provider == "genesis" and Credentials.from_env(source) is None:
-        user, password = source.credentials_env.get("username"), source.credentials_env.get("password")
-        return (f"source {source.id}: not fetched, no credentials: set {user} and {password} in the environment "
-                f"(or {user} alone to an API token)")
-    kinds = load_kinds(default_catalog())
-    if (source.provider == "files" and not os.environ.get(DROP_FOLDER_ENV)
-            and any(not kind.url for kind in kinds.values() if kind.source == source.id)):
-        return (f"source {source.id}: not fetched, no drop folder: set {DROP_FOLDER_ENV} to the folder whose "
-                f"subfolder {source.id}/ holds the partner's files")
-    return None
-
-
-def client_for(source: Source, settings: Settings) -> GenesisClient | EurostatClient | FilesClient | BAClient:
-    try:
-        return CLIENTS[source.provider](source, settings)
-    except KeyError:
-        raise ValueError(f"source {source.id}: no module for provider {source.provider!r}") from None
+    """What a live run lacks to fetch anything of `source` (credentials, a drop folder), as the line the user
+    reads; None if nothing. Replay needs nothing."""
+    check = provider(source.provider, source.id).precondition
+    return None if settings.mode == "replay" or check is None else check(source, default_catalog())

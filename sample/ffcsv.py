@@ -2,7 +2,7 @@
 
 Used to build the bundled sample from cited figures (sample/make_recordings.py), by tests to make
 small real-shaped bodies, and by the benchmark to generate a large file. Production code only reads
-this format (sources/genesis.py).
+this format (sources/genesis/flatfile.py).
 """
 
 from __future__ import annotations

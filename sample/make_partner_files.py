@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from catalog import default_catalog
 from sample.make_recordings import figures, register
 from sources.contract import TableRequest
-from sources.file_kinds import load_kinds
+from catalog.partner_files import load_kinds
 
 HERE = Path(__file__).parent
 SOURCE = "ihk-heilbronn-franken"

@@ -2,7 +2,7 @@
 
 The bodies are written in the exact format the providers serve (Regionaldatenbank: a zip holding one
 ffcsv member, JSON envelopes for metadata/table; Eurostat: JSON-stat 2.0), and the recordings are made
-through the real clients (sources/genesis.py, sources/eurostat.py) and recorder (sources/recording.py):
+through the real clients (sources/genesis/, sources/eurostat.py) and recorder (sources/recording.py):
 a run replays exactly these requests.
 
     python -m sample.make_recordings            # rewrite sample/recordings/{regionalstatistik,eurostat}
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 from catalog import default_catalog
-from pipelines.settings import read_requests, write_requests
+from pipelines.requests_file import read_requests, write_requests
 from sample.ffcsv import LAYOUTS, flat_file, regional_variable, zipped
 from sample.jsonstat import FREQ, GEO_LABEL, TIME_LABEL, UNIT_LABEL, Dimension, dataset
 from sources.client import RetryPolicy

@@ -24,27 +24,22 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pyarrow as pa
 
-from catalog import Catalog, Indicator, SourceTable
-from sources.client import CatalogClient, send
-from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
-from sources.errors import FormatError, NoData, ProviderError, TableMissing
-from sources.genesis import find_duplicate_keys
+from catalog import Catalog, Indicator, Source, SourceTable
+from sources.base import HttpClient, snippet
+from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload, Selection
+from sources.errors import FormatError, NoData, ProviderError
+from sources.observations import find_duplicate_keys
 from sources.periods import report_month
 
 REGION_LIST_URL = "https://statistik.arbeitsagentur.de/Auswahl/Layout/Statistiktabellen/JS/DR-LZR-persistListenfelderJSON.js"
 REGION_LIST_VARIABLE = "persistListenfelderJSON"
 KREIS_FILTER = "Kreis"  # `formValues.Filtername` of the region list's Kreis entries
 _ITEM_KEYS = ("metricName", "value", "index", "attributes")
-
-
-def _snippet(body: bytes) -> str:
-    return body[:80].decode("utf-8", "replace").replace("\n", " ")
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,7 +76,7 @@ def kreis_names(js: bytes, source: str, table: str | None = None) -> dict[str, s
     return names
 
 
-def regional_selections(codes_by_level: dict[str, set[str]], table: SourceTable | None) -> list[tuple[tuple[str, str], ...]]:
+def regional_selections(codes_by_level: dict[str, set[str]], table: SourceTable | None) -> list[Selection]:
     """A run's regions as one selection: the catalog codes at the levels the table has a parameter for
     (none: no request). The client asks for each of them in turn."""
     levels = table.region_parameters if table is not None else {}
@@ -94,11 +89,12 @@ def regional_selections(codes_by_level: dict[str, set[str]], table: SourceTable 
 # --------------------------------------------------------------------------------------------
 
 
-class BAClient(CatalogClient):
+class BAClient(HttpClient):
     """Fetches one BA table for the catalog's regions as one raw payload: every region's answer, or none."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, source: Source, http: httpx.Client, catalog: Catalog, **kwargs: Any) -> None:
+        super().__init__(source, http, **kwargs)
+        self.catalog = catalog
         self._kreis_names: dict[str, str] | None = None  # the region list, read once per client
 
     def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None) -> Iterator[RawPayload]:
@@ -119,14 +115,8 @@ class BAClient(CatalogClient):
             parameter, name = self.address(table, code)
             answers.append((code, self._get(table.id, {parameter: name}, code)))
         body = b"{" + b",".join(json.dumps(code).encode() + b":" + response.content for code, response in answers) + b"}"
-        first = answers[0][1]
-        yield RawPayload(
-            source_id=self.source.id, table_id=table.id, url=self.source.base_url + table.id,
-            request={"regions": ",".join(codes)}, body=body, data=body,
-            content_type=first.headers.get("content-type", "application/json"), fetched_at=datetime.now(UTC),
-            etag=first.headers.get("etag") if len(answers) == 1 else None,
-            last_modified=first.headers.get("last-modified") if len(answers) == 1 else None,
-        )
+        yield self.payload(table.id, self.source.base_url + table.id, {"regions": ",".join(codes)}, body,
+                           [response for _, response in answers])
 
     def address(self, table: SourceTable, code: str) -> tuple[str, str]:
         """The query parameter and the name that ask the API for one catalog region."""
@@ -143,36 +133,25 @@ class BAClient(CatalogClient):
 
     def _names(self, table: str) -> dict[str, str]:
         if self._kreis_names is None:
-            response = send(self.http, self.http.build_request("GET", REGION_LIST_URL), source=self.source.id, table=table,
-                            policy=self.policy, sleep=self.sleep)
+            response = self.send(self.http.build_request("GET", REGION_LIST_URL), table)
             if response.status_code != 200:
                 raise ProviderError(self.source.id, table, f"HTTP {response.status_code} for the region list {REGION_LIST_URL}")
             self._kreis_names = kreis_names(response.content, self.source.id, table)
         return self._kreis_names
 
     def _get(self, table: str, params: dict[str, str], code: str) -> httpx.Response:
-        request = self.http.build_request("GET", self.source.base_url + table, params=params)
-        response = send(self.http, request, source=self.source.id, table=table, policy=self.policy, sleep=self.sleep)
-        src, status, body = self.source.id, response.status_code, response.content.lstrip(b"\xef\xbb\xbf \r\n\t")
-        asked = f"{code} ({', '.join(f'{k}={v}' for k, v in params.items())})"
-        if response.is_redirect:
-            raise ProviderError(src, table, f"HTTP {status} redirect to {response.headers.get('location')!r} for {asked}: "
-                                "the API moved; set the new base_url in catalog/sources.yaml")
-        if status == 404:
-            raise TableMissing(src, table, f"HTTP 404 for {asked}: no table {table!r} (check its id in catalog/indicators.yaml)")
-        if status >= 400:
-            raise ProviderError(src, table, f"HTTP {status} for {asked}: {_snippet(body)!r}")
-        if body[:1] == b"<":
-            raise FormatError(src, table, f"HTTP {status} for {asked}: an HTML page instead of JSON (maintenance or error page?)")
-        try:
-            doc = json.loads(body)
-        except ValueError as exc:
-            raise FormatError(src, table, f"HTTP {status} for {asked}: not JSON ({_snippet(body)!r}…), truncated?") from exc
+        response = self.send(self.http.build_request("GET", self.source.base_url + table, params=params), table)
+        asked = f" for {code} ({', '.join(f'{k}={v}' for k, v in params.items())})"
+        self.refuse_redirect(response, table, asked)
+        self.refuse_error_status(response, table, asked, f"no table {table!r} (check its id in catalog/indicators.yaml)")
+        doc = self.json_body(response, table, asked)
+        status = response.status_code
         if not isinstance(doc, list):
             keys = sorted(doc)[:8] if isinstance(doc, dict) else type(doc).__name__
-            raise FormatError(src, table, f"HTTP {status} for {asked}: expected a list of items, got {keys} ({_snippet(body)!r})")
+            raise FormatError(self.source.id, table, f"HTTP {status}{asked}: expected a list of items, got {keys} "
+                              f"({snippet(response.content, 80)!r})")
         if not doc:
-            raise NoData(src, table, f"HTTP {status} for {asked}: an empty list (a name the API does not know, or nothing published)")
+            raise NoData(self.source.id, table, f"HTTP {status}{asked}: an empty list (a name the API does not know, or nothing published)")
         return response
 
 
@@ -277,3 +256,14 @@ def _value(value: Any, markers: dict, fail: Callable[[str], FormatError]) -> tup
         sign = value.strip()
         return None, markers[sign].status, sign
     raise fail(f"value {value!r} is neither a JSON number nor a BA marker {sorted(markers)}")
+
+
+def client(setup: ClientSetup) -> BAClient:
+    return BAClient(setup.source, setup.http, setup.catalog, policy=setup.policy)
+
+
+def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
+    return parse_answers(payload.data, table, catalog, batch_id)
+
+
+PROVIDER = Provider("ba", client, parse, regional_selections)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 import httpx
 
-from catalog import Catalog, Source
 from sources.errors import HostUnreachable, RateLimited, TransientError
 
 log = logging.getLogger(__name__)
@@ -44,20 +43,6 @@ class RetryPolicy:
 
     def httpx_timeout(self) -> httpx.Timeout:
         return httpx.Timeout(self.timeout, connect=self.connect_timeout, read=self.first_byte_timeout)
-
-
-class CatalogClient:
-    """A provider client that plans its requests from the catalog (Eurostat's codes, the BA's regions)."""
-
-    def __init__(
-        self,
-        source: Source,
-        http: httpx.Client,
-        catalog: Catalog,
-        policy: RetryPolicy = RetryPolicy(),
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.source, self.http, self.catalog, self.policy, self.sleep = source, http, catalog, policy, sleep
 
 
 def retry_after_seconds(value: str | None) -> float | None:

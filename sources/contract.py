@@ -1,12 +1,23 @@
-"""What every source delivers: raw payloads (bytes as served, with request metadata) and observations."""
+"""What every source delivers: raw payloads (bytes as served, with request metadata) and observations;
+and the contract of a provider module: a client (fetch -> raw payloads) and a parser (payload ->
+observations), registered once in sources/registry.py."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import httpx
+
+    from catalog import Catalog, Source, SourceTable
+    from sources.client import RetryPolicy
 
 # One row, one fact. `status` is the warehouse's word for the provider's marker (catalog/statuses.yaml),
 # `marker` the sign as the provider wrote it; a suppressed value is NULL with its status, never 0.
@@ -78,3 +89,42 @@ class ParseResult:
     rows_read: int
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> number of rows left out
     notes: list[str] = field(default_factory=list)
+
+
+# A regional selection as a request carries it: provider parameters, e.g. (("regionalvariable", "KREISE"), ...).
+Selection = tuple[tuple[str, str], ...]
+
+
+class Client(Protocol):
+    """Fetches one table for some years and a regional selection (provider parameters) as raw payloads."""
+
+    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
+              ) -> Iterator[RawPayload]: ...
+
+
+@dataclass(frozen=True)
+class ClientSetup:
+    """What a provider's client is built from: the source, an httpx client over the live network or over
+    recordings, the retry policy, the catalog, and the mode (replay, live, record) with the recordings folder."""
+
+    source: Source
+    http: httpx.Client
+    policy: RetryPolicy
+    catalog: Catalog
+    mode: str
+    recordings: Path  # <recordings>/<source id>/: where replay reads and record writes
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One provider module: its client, its parser, and (where a run can choose regions) how the catalog's
+    regions become the provider's regional selections."""
+
+    name: str  # `provider:` in catalog/sources.yaml
+    client: Callable[[ClientSetup], Client]
+    parse: Callable[[RawPayload, SourceTable, Catalog, str], ParseResult]  # (payload, table, catalog, batch id)
+    # (catalog codes by level, the table asked for) -> one selection per request; None: no regional selection
+    selections: Callable[[dict[str, set[str]], SourceTable | None], list[Selection]] | None = None
+    # (source, catalog) -> what a live run lacks before it can fetch anything (credentials, a drop folder), as the
+    # line the user reads, or None; checked before the first request, so that the source fails at once
+    precondition: Callable[[Source, Catalog], str | None] | None = None

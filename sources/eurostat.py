@@ -15,18 +15,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import numpy as np
 import pyarrow as pa
 
-from catalog import Catalog, Indicator, SourceTable, Status
-from sources.client import CatalogClient, send
-from sources.contract import OBSERVATION_SCHEMA, ParseResult, RawPayload
+from catalog import Catalog, Indicator, Source, SourceTable, Status
+from sources.base import HttpClient
+from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload
 from sources.errors import FormatError, NoData, ProviderError, TableMissing, TooLarge, TransientError
-from sources.genesis import find_duplicate_keys
+from sources.observations import find_duplicate_keys
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +135,12 @@ def flag_status(flag: str, markers: dict[str, Status]) -> Status | None:
 # --------------------------------------------------------------------------------------------
 
 
-class EurostatClient(CatalogClient):
+class EurostatClient(HttpClient):
     """Fetches Eurostat datasets as raw payloads, one per request (a split request's answers together)."""
+
+    def __init__(self, source: Source, http: httpx.Client, catalog: Catalog, **kwargs: Any) -> None:
+        super().__init__(source, http, **kwargs)
+        self.catalog = catalog
 
     def fetch(
         self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
@@ -188,21 +191,13 @@ class EurostatClient(CatalogClient):
         yield answer
 
     def _get(self, dataset: str, params: list[tuple[str, str]]) -> tuple[httpx.Response, dict[str, Any]]:
-        request = self.http.build_request("GET", self.source.base_url + dataset, params=params)
-        response = send(self.http, request, source=self.source.id, table=dataset, policy=self.policy, sleep=self.sleep)
+        response = self.send(self.http.build_request("GET", self.source.base_url + dataset, params=params), dataset)
         src, status = self.source.id, response.status_code
-        if response.is_redirect:
-            location = response.headers.get("location", "")
-            if httpx.URL(location).host == MAINTENANCE_HOST:
-                raise TransientError(src, dataset, f"HTTP {status} redirect to {location!r}: Eurostat is in maintenance")
-            raise ProviderError(src, dataset, f"HTTP {status} redirect to {location!r}: the API moved; set the new base_url in catalog/sources.yaml")
-        body = response.content.lstrip()
-        if body[:1] == b"<":
-            raise FormatError(src, dataset, f"HTTP {status}: an HTML page instead of JSON-stat (maintenance page or wrong URL)")
-        try:
-            doc = json.loads(body)
-        except ValueError as exc:
-            raise FormatError(src, dataset, f"HTTP {status}: not JSON ({body[:60]!r}…)") from exc
+        location = response.headers.get("location", "")
+        if response.is_redirect and httpx.URL(location).host == MAINTENANCE_HOST:
+            raise TransientError(src, dataset, f"HTTP {status} redirect to {location!r}: Eurostat is in maintenance")
+        self.refuse_redirect(response, dataset)
+        doc = self.json_body(response, dataset, instead="JSON-stat")
         if not isinstance(doc, dict):
             raise FormatError(src, dataset, f"HTTP {status}: JSON that is neither a dataset nor an error: {str(doc)[:120]}")
         self._raise_error(doc, status, dataset)
@@ -236,23 +231,12 @@ class EurostatClient(CatalogClient):
     def _payload(self, dataset: str, params: list[tuple[str, str]], answers: list[tuple[httpx.Response, dict[str, Any]]]) -> RawPayload:
         """One payload per request: the body as served, or the served bodies of a split request as a JSON array."""
         bodies = [response.content for response, _ in answers]
-        body = bodies[0] if len(bodies) == 1 else b"[" + b",".join(bodies) + b"]"
         request: dict[str, str] = {}
         for key, value in params:
             request[key] = f"{request[key]},{value}" if key in request else value
-        first = answers[0][0]
-        single = len(answers) == 1
-        return RawPayload(
-            source_id=self.source.id,
-            table_id=dataset,
-            url=str(httpx.URL(self.source.base_url + dataset, params=params)),
-            request=request,
-            body=body,
-            data=body,
-            content_type=first.headers.get("content-type", ""),
-            fetched_at=datetime.now(UTC),
-            etag=first.headers.get("etag") if single else None,
-            last_modified=first.headers.get("last-modified") if single else None,
+        return self.payload(
+            dataset, str(httpx.URL(self.source.base_url + dataset, params=params)), request,
+            bodies[0] if len(bodies) == 1 else b"[" + b",".join(bodies) + b"]", [response for response, _ in answers],
             provider_updated=max((doc["updated"] for _, doc in answers if isinstance(doc.get("updated"), str)), default=None),
         )
 
@@ -339,3 +323,14 @@ def parse_dataset(data: bytes, table: SourceTable, catalog: Catalog, batch_id: s
     if dup is not None:
         raise FormatError(src, tid, f"duplicate observation {dup[1]} (a dimension the catalog does not filter?)", row=dup[0])
     return ParseResult(obs, rows_read=n_cells, dropped=dict(dropped))
+
+
+def client(setup: ClientSetup) -> EurostatClient:
+    return EurostatClient(setup.source, setup.http, setup.catalog, policy=setup.policy)
+
+
+def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
+    return parse_dataset(payload.data, table, catalog, batch_id)
+
+
+PROVIDER = Provider("eurostat", client, parse)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-MONTHS = {name: n for n, name in enumerate(("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-                                            "September", "Oktober", "November", "Dezember"), start=1)}
+from catalog.models import MONTHS
+
 _LABEL = re.compile(r"(\S+)\s+([0-9]{4})")
 
 

@@ -125,13 +125,16 @@ class ReplayTransport(httpx.BaseTransport):
 
 
 class RecordingTransport(httpx.BaseTransport):
-    """Passes requests to `inner` (the network) and writes each answer to `folder`."""
+    """Passes requests to `inner` (the network) and writes each answer to `folder`, but for a 5xx or 429: those
+    are retried (sources/client.py), and the answer that replay serves is the one the retry got."""
 
     def __init__(self, inner: httpx.BaseTransport, folder: Path) -> None:
         self.inner, self.folder = inner, folder
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
+        if response.status_code >= 500 or response.status_code == 429:
+            return response  # a passing failure, retried by the client: replay must not serve it
         body = response.read()
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if content_type == "application/json":

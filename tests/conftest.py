@@ -44,14 +44,45 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
+def kinds(catalog):
+    """The file kinds of catalog/partner_files.yaml."""
+    from catalog.partner_files import load_kinds
+
+    return load_kinds(catalog)
+
+
+@pytest.fixture
+def con(tmp_path, catalog):
+    """A new warehouse of the test's own, with the catalog written into its core tables."""
+    from warehouse.load import connect
+    from warehouse.reference import write_catalog
+
+    con = connect(tmp_path / "w.duckdb")
+    write_catalog(con, catalog)
+    return con
+
+
+@pytest.fixture(scope="session")
+def validator(tmp_path_factory, catalog):
+    """The GX validator, built once (its suites and checkpoints take seconds) in a folder of the session."""
+    from expectations.validate import Validator
+
+    return Validator(tmp_path_factory.mktemp("gx"), catalog)
+
+
+def subprocess_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment for a process a test starts: every source's base URL on a loopback port where nothing
+    listens (pipelines/providers.py), so that a live request it might make fails at once, on this machine."""
+    from catalog import base_url_variable
+
+    env = dict(os.environ if base is None else base)
+    return env | {base_url_variable(s): f"http://127.0.0.1:9/{s}/" for s in default_catalog().sources}
+
+
+@pytest.fixture(scope="session")
 def prefect_harness():
     """A temporary Prefect API for flow tests (one per session: starting it takes seconds)."""
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "prefect_server: starts a real Prefect server, deploys and runs a worker (about 2 min)")
-    config.addinivalue_line("markers", "slow: real processes killed or started (fault tests); leave out with -m 'not slow'")

@@ -189,7 +189,7 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
         ind = indicators[iid]
         if ind.aggregation.method == "ratio":
             agg = ind.aggregation
-            formula = Formula("ratio", (agg.numerator, agg.denominator), agg.scale)
+            formula = Formula(kind="ratio", operands=(agg.numerator, agg.denominator), scale=agg.scale)
             db.execute(_formula_sql(iid, formula, ind.unit, "aggregate", catalog, targets="targets"))
         elif ind.aggregation.method == "formula":
             db.execute(_formula_sql(iid, ind.formula, ind.unit, "derived", catalog, targets="targets"))

@@ -93,22 +93,3 @@ def load_batch(
     finally:
         con.unregister("incoming")
     return LoadCounts(merged.rows_new, merged.rows_revised, merged.rows_unchanged)
-
-
-def record_outcome(
-    con: duckdb.DuckDBPyConnection,
-    run_id: str,
-    source_id: str,
-    table_id: str,
-    outcome: str,
-    batch_id: str | None = None,
-    counts: LoadCounts | None = None,
-    dropped: dict[str, int] | None = None,
-    message: str | None = None,
-) -> None:
-    c = counts or LoadCounts(0, 0, 0)
-    con.execute(
-        "INSERT INTO ops.batch_outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)",
-        [run_id, source_id, table_id, batch_id, outcome, c.rows_new, c.rows_revised, c.rows_unchanged,
-         json.dumps(dropped or {}), message, datetime.now(UTC)],
-    )

@@ -59,3 +59,10 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
 def merge_values(con: duckdb.DuckDBPyConnection, now: datetime) -> MergeCounts:
     """The registered `computed_values` are the whole current state: merge them with vintages."""
     return merge_vintages(con, "core.region_values", "computed_values", now, withdraw_absent=True)
+
+
+def mart_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows of every table and view of the `marts` schema, by name."""
+    names = [n for (n,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' UNION "
+                                       "SELECT view_name FROM duckdb_views() WHERE schema_name = 'marts' ORDER BY 1").fetchall()]
+    return {n: con.execute(f'SELECT count(*) FROM marts."{n}"').fetchone()[0] for n in names}

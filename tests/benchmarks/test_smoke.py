@@ -5,12 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.conftest import REPO, subprocess_env
 
 
 def run(script: str, *args: str) -> str:
     proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=600)
+                          cwd=REPO, timeout=600, env=subprocess_env())
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     return proc.stdout
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from expectations.checks import observation_frame, year_on_year
+from expectations.rules import YearOnYear
 from sources.contract import OBSERVATION_SCHEMA
 
 
@@ -30,7 +31,7 @@ def observations(rows: list[tuple[str, str, float | None, str | None]]) -> pa.Ta
 def test_year_on_year_compares_consecutive_years_whatever_the_row_order(catalog):
     # Newest year first in the file: 2022 -> 2023 -> 2024 grow by about 4 % each.
     obs = observations([("08121", "2024", 108.0, None), ("08121", "2022", 100.0, None), ("08121", "2023", 104.0, None)])
-    checks = year_on_year(observation_frame(obs, catalog), {"indicator": "population", "max_change_pct": 5, "severity": "warning"})
+    checks = year_on_year(observation_frame(obs, catalog), YearOnYear(indicator="population", max_change_pct=5, severity="warning"))
     assert checks["ok"].all()
     assert dict(zip(checks["period"].astype(str), checks["expected"], strict=True)) == {"2023": 100.0, "2024": 104.0}
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from expectations.validate import Validator, expected_kreise
+from expectations.validate import expected_kreise
 from pipelines.batch import process_payload
 from sample.ffcsv import LAYOUTS, flat_file
 from sources.contract import RawPayload, TableRequest
@@ -16,11 +16,6 @@ from warehouse.load import connect
 
 TABLE = "12411-01-01-4"
 ALL_2024 = TableRequest("regionalstatistik", TABLE, 2024, 2024)
-
-
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory, catalog):
-    return Validator(tmp_path_factory.mktemp("gx"), catalog)
 
 
 @pytest.fixture()

@@ -65,17 +65,17 @@ def test_record_keeps_the_ba_apis_answers_so_that_an_offline_ingest_loads_them(t
 def test_a_live_run_without_credentials_or_network_fails_each_source_with_one_line(tmp_path, monkeypatch, capsys, catalog):
     """Hosts on loopback: Eurostat on a closed port, the BA under a name that does not resolve."""
     import socket
-    from dataclasses import replace
 
     import sources.ba
+    from catalog import base_url_variable
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
     for key in ("REGIO_USERNAME", "REGIO_PASSWORD", "LABOUR_MONITOR_PARTNER_FILES"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setitem(catalog.sources, "eurostat", replace(catalog.sources["eurostat"], base_url=f"http://127.0.0.1:{closed}/data/"))
-    monkeypatch.setitem(catalog.sources, "ba-statistik", replace(catalog.sources["ba-statistik"], base_url="http://ba.invalid/dia/"))
+    monkeypatch.setenv(base_url_variable("eurostat"), f"http://127.0.0.1:{closed}/data/")
+    monkeypatch.setenv(base_url_variable("ba-statistik"), "http://ba.invalid/dia/")
     monkeypatch.setattr(sources.ba, "REGION_LIST_URL", "http://ba.invalid/persistListenfelderJSON.js")
     monkeypatch.setattr(providers, "RetryPolicy", partial(RetryPolicy, min_interval=0, backoff=0.05))
 

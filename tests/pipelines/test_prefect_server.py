@@ -30,6 +30,7 @@ import pytest
 
 from pipelines.holder import HOLDER_VARIABLE
 from pipelines.writer import WRITER_LIMIT
+from tests.conftest import subprocess_env
 from tests.fake_credentials import FAKE_PASSWORD, FAKE_USER
 
 REPO = Path(__file__).resolve().parents[2]
@@ -137,7 +138,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     work = tmp_path_factory.mktemp("prefect-server")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
+    env = subprocess_env({k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}) | {
         "PREFECT_HOME": str(work / "prefect-home"),
         "PREFECT_API_URL": f"{url}/api",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",

@@ -9,8 +9,11 @@ import sys
 import time
 
 import psutil
+import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, subprocess_env
+
+pytestmark = pytest.mark.slow  # kills processes
 
 
 def _alive(pid: int) -> bool:
@@ -25,7 +28,7 @@ def test_a_tied_child_is_killed_with_its_parent_and_an_untied_one_is_not():
         [sys.executable, "-c", "import subprocess, time, processes.tied as t\n"
          "tied = t.popen(['sleep', '60']); free = subprocess.Popen(['sleep', '60'])\n"
          "print(tied.pid, free.pid, flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True, cwd=REPO)
+        stdout=subprocess.PIPE, text=True, cwd=REPO, env=subprocess_env())
     tied, free = (int(x) for x in parent.stdout.readline().split())
     try:
         deadline = time.monotonic() + 10

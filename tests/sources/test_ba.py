@@ -11,9 +11,9 @@ import json
 import httpx
 import pytest
 
-from sources.ba import BAClient, kreis_names, parse_answers, period_of
+from sources.ba import REGION_LIST_URL, BAClient, kreis_names, parse_answers, period_of
 from sources.client import RetryPolicy
-from sources.errors import FormatError, NoData, ProviderError, TableMissing
+from sources.errors import FormatError, NoData, ProviderError, TableMissing, TransientError
 from sources.recording import RecordingTransport, ReplayTransport
 from tests.sources.ba_bodies import BASE, HF_NAMES, alo_answer, item, region_list, server
 
@@ -186,3 +186,37 @@ def test_record_then_replay_serves_the_same_payload_without_the_network(catalog,
     (replayed,) = client(catalog, None, ReplayTransport(tmp_path, "ba-statistik")).fetch(catalog.tables[ALO], 2026, 2026, {"regions": HF})
     assert replayed.data == recorded.data and replayed.sha256 == recorded.sha256
     assert len(list(tmp_path.glob("*.json"))) >= 6  # the region list and one answer per Kreis
+
+
+@pytest.mark.parametrize("status", [404, 403, 204])
+def test_a_region_list_answering_other_than_200_is_an_error_naming_it(catalog, status):
+    answers = server(hf_answers())
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, text="" if status == 204 else "Not Found") if str(request.url) == REGION_LIST_URL else answers(request)
+
+    with pytest.raises(ProviderError, match=rf"HTTP {status} for the region list {REGION_LIST_URL}") as err:
+        list(client(catalog, handler).fetch(catalog.tables[ALO], 2026, 2026, {"regions": HF}))
+    assert (err.value.source, err.value.table) == ("ba-statistik", ALO)
+
+
+def test_a_5xx_during_record_is_retried_and_never_saved_as_a_recording(catalog, tmp_path):
+    answers, failed = server(hf_answers()), []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("Kreis") == "Hohenlohekreis" and not failed:
+            failed.append(request)
+            return httpx.Response(503, text="Service Unavailable")
+        return answers(request)
+
+    (recorded,) = client(catalog, None, RecordingTransport(httpx.MockTransport(flaky), tmp_path)).fetch(
+        catalog.tables[ALO], 2026, 2026, {"regions": HF})
+    assert failed and all(json.loads(m.read_text())["response"]["status"] == 200 for m in tmp_path.glob("*.json") if ".body." not in m.name)
+    (replayed,) = client(catalog, None, ReplayTransport(tmp_path, "ba-statistik")).fetch(catalog.tables[ALO], 2026, 2026, {"regions": HF})
+    assert replayed.data == recorded.data  # the retry's answer is the one replay serves
+
+    outage = tmp_path / "outage"
+    always_down = httpx.MockTransport(lambda request: httpx.Response(502, text="Bad Gateway"))
+    with pytest.raises(TransientError):
+        list(client(catalog, None, RecordingTransport(always_down, outage)).fetch(catalog.tables[ALO], 2026, 2026, {"regions": HF}))
+    assert not outage.exists() or not any(outage.iterdir())

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.contract import TableRequest
 from tests.sources.ba_bodies import HF_NAMES, alo_answer
 from tests.sources.test_ba import ALO, HF, fetch
-from warehouse.load import connect
 from warehouse.marts import build_marts
-from warehouse.reference import write_catalog
 
 REQUEST = TableRequest("ba-statistik", ALO, 2026, 2026, (("regions", HF),))
 # Unemployed and rate per HF Kreis for October 2026 (test values): 08121 has a small labour force and a high rate.
 OCTOBER = {"08121": (4000, 5.0), "08125": (6000, 3.0), "08126": (1200, 2.4), "08127": (2000, 2.5), "08128": (1500, 2.5)}
-
-
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory, catalog):
-    return Validator(tmp_path_factory.mktemp("gx"), catalog)
-
-
-@pytest.fixture()
-def con(tmp_path, catalog):
-    con = connect(tmp_path / "w.duckdb")
-    write_catalog(con, catalog)
-    return con
 
 
 def answers(override: dict[str, object] | None = None) -> dict[str, object]:

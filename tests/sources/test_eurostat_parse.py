@@ -85,13 +85,10 @@ def test_flags_become_statuses_and_withheld_values_stay_null(catalog, flag, valu
     assert catalog.markers("genesis")["e"].status == "final"  # the same sign, another provider's meaning
 
 
-def test_confidential_cells_are_null_never_zero_and_pass_validation(catalog, tmp_path):
-    from expectations.validate import Validator
-
+def test_confidential_cells_are_null_never_zero_and_pass_validation(catalog, validator):
     body = gdp_cube({("MIO_EUR", "DE117", "2021"): (7649.73, "e"), ("MIO_EUR", "DE118", "2021"): (None, "|C")}, catalog)
     result = parse(body, catalog)
     assert facts(result)[(GDP_IND, "08125", "2021")] == (None, "secret")
-    validator = Validator(tmp_path / "gx", catalog)
     request = TableRequest("eurostat", GDP, 2021, 2021, (("geo", "DE117,DE118"),))
     assert validator.validate(result.observations, request).passed
     # a zero in the place of the confidential figure is caught

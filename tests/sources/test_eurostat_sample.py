@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from pipelines.flows import nightly
-from pipelines.settings import read_requests
+from pipelines.requests_file import read_requests
 from sample.make_recordings import build
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample" / "recordings"

@@ -15,11 +15,10 @@ import httpx
 import pytest
 
 from catalog import CatalogError
-from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
-from sources.file_kinds import load_kinds
+from catalog.partner_files import load_kinds
 from sources.files import FileError, FilesClient, parse_file, parse_payload
 from tests.sources.ausbildungsmarkt_bodies import (
     GROUP_ROW, GROUPS, HN, INDICATORS, KIND, PERIOD_ROW, SHA, SOURCE, TOTAL, TOTAL_ROW, TOTALS, edit, name, rows, workbook,
@@ -27,11 +26,6 @@ from tests.sources.ausbildungsmarkt_bodies import (
 from warehouse.load import connect
 
 from sample.make_ausbildungsmarkt import TITLE
-
-
-@pytest.fixture(scope="module")
-def kinds(catalog):
-    return load_kinds(catalog)
 
 
 def parse(data: bytes, catalog, agency: str = HN, **kw):  # noqa: ANN001, ANN003
@@ -171,17 +165,17 @@ def test_alle_berufe_twice_is_a_duplicate_figure(catalog):
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"wide": {"title": ""}}, "wide must be"),
-    ({"wide": {"title": "Arbeitsagenturbezirk", "ignore": "VR"}}, "ignore must list"),
-    ({"wide": {"title": "Arbeitsagenturbezirk"}, "columns": {"region": "x"}}, "do not apply"),
+    ({"wide": {"title": ""}}, "wide.title: String should have at least 1 character"),
+    ({"wide": {"title": "Arbeitsagenturbezirk", "ignore": "VR"}}, "wide.ignore: Input should be a valid list, got 'VR'"),
+    ({"wide": {"title": "Arbeitsagenturbezirk"}, "columns": {"region": "x", "indicator": "y", "value": "z"}}, "do not apply"),
     ({"regions": {}}, "map those labels under regions"),
     ({"indicators": {"alle Berufe": {"NAA": "apprenticeship_contracts_new", "*": None}}}, "rows level only"),
-    ({"each_file": "yes"}, "each_file is true"),
+    ({"each_file": "yes"}, "each_file: Input should be a valid boolean, got 'yes'"),
 ])
 def test_a_broken_wide_mapping_is_a_catalog_error(tmp_path, catalog, change, message):
     import yaml
 
-    from sources.file_kinds import KINDS_FILE
+    from catalog.partner_files import KINDS_FILE
 
     doc = yaml.safe_load(KINDS_FILE.read_text(encoding="utf-8"))
     (entry,) = [k for k in doc["kinds"] if k["id"] == KIND]
@@ -212,8 +206,7 @@ def test_each_agencys_workbook_in_the_drop_folder_is_a_payload_of_its_own(tmp_pa
     assert regions == [{HN}, {SHA}]
 
 
-def test_an_agencys_workbook_loads_and_its_figures_stay_the_agencys(tmp_path, catalog):
-    validator = Validator(tmp_path / "gx", catalog)
+def test_an_agencys_workbook_loads_and_its_figures_stay_the_agencys(tmp_path, catalog, validator):
     con = connect(tmp_path / "w.duckdb")
     data = workbook(SHA)
     payload = RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{name(SHA)}", {"file": name(SHA)}, data, data,

@@ -13,12 +13,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
 from sources.contract import RawPayload, TableRequest
 from sources.errors import NoData
-from sources.file_kinds import load_kinds
 from sources.files import FileError, FilesClient, parse_file, parse_payload
 from tests.sources.ba_pendler_bodies import (
     AUS, EIN, HEADER_LINE, KEY, SOURCE, TOTALS, VALUES, edit, export, fields, footer, header, line, name, rows,
@@ -28,11 +26,6 @@ from warehouse.load import connect
 from sample.make_ba_pendler import EXPORTS
 
 INDICATOR = {EIN: "commuters_in_ba", AUS: "commuters_out_ba"}
-
-
-@pytest.fixture(scope="module")
-def kinds(catalog):
-    return load_kinds(catalog)
 
 
 def parse(data: bytes, table_id: str, catalog, **kw):  # noqa: ANN001, ANN003
@@ -161,7 +154,7 @@ def test_a_report_month_other_than_june_is_not_the_annual_table(month, words, ca
 
 def test_a_monthly_kind_takes_the_month_from_the_preamble(catalog, kinds):
     monthly = dataclasses.replace(kinds[EIN], period_month=None)
-    table = dataclasses.replace(catalog.tables[EIN], freq="M")
+    table = catalog.tables[EIN].model_copy(update={"freq": "M"})
     result = parse_file(export(EIN), name(EIN), table, catalog, "b1", kind=monthly)
     assert set(result.observations.column("period").to_pylist()) == {"2023-06"}
 
@@ -216,11 +209,6 @@ def test_both_exports_in_one_drop_folder_are_told_apart_by_their_names(tmp_path,
         (payload,) = client.fetch(catalog.tables[kind], 2023, 2023)
         assert set(parse_payload(payload, catalog.tables[kind], catalog, "b1").observations.column("indicator_id").to_pylist()) \
             == {INDICATOR[kind]}
-
-
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory, catalog):
-    return Validator(tmp_path_factory.mktemp("gx"), catalog)
 
 
 def payload(data: bytes, kind: str = EIN) -> RawPayload:

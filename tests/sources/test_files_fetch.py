@@ -8,22 +8,16 @@ import hashlib
 import httpx
 import pytest
 
-from pipelines.providers import files_client
+from pipelines.providers import client_for
 from pipelines.settings import Settings
 from sources.client import RetryPolicy
 from sources.errors import FormatError, NoData, ProviderError, TableMissing
-from sources.file_kinds import load_kinds
 from sources.files import DROP_FOLDER_ENV, FilesClient, parse_payload
 from sources.recording import RecordingTransport, ReplayTransport
 from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, XLSX_NAME, csv_bytes, rows, xlsx_bytes
 
 URL = "https://partner.example.org/exports/ihk-fachkraeftemonitor-heilbronn-franken.csv"
 NO_WAIT = RetryPolicy(attempts=1, min_interval=0)
-
-
-@pytest.fixture(scope="module")
-def kinds(catalog):
-    return load_kinds(catalog)
 
 
 def client(catalog, kinds, folder=None, http=None, **kw) -> FilesClient:
@@ -80,13 +74,13 @@ def test_live_reads_the_partners_subfolder_of_the_drop_folder_and_record_keeps_a
     (tmp_path / "drop" / SOURCE).mkdir(parents=True)
     (tmp_path / "drop" / SOURCE / CSV_NAME).write_bytes(data)
     monkeypatch.setenv(DROP_FOLDER_ENV, str(tmp_path / "drop"))
-    recorded = fetch_one(files_client(catalog.sources[SOURCE], Settings(tmp_path, "record", tmp_path / "rec")), catalog)
+    recorded = fetch_one(client_for(catalog.sources[SOURCE], Settings(tmp_path, "record", tmp_path / "rec")), catalog)
     assert recorded.data == data and (tmp_path / "rec" / SOURCE / CSV_NAME).read_bytes() == data
     monkeypatch.delenv(DROP_FOLDER_ENV)
-    replayed = fetch_one(files_client(catalog.sources[SOURCE], Settings(tmp_path, "replay", tmp_path / "rec")), catalog)
+    replayed = fetch_one(client_for(catalog.sources[SOURCE], Settings(tmp_path, "replay", tmp_path / "rec")), catalog)
     assert replayed.sha256 == recorded.sha256
     with pytest.raises(ProviderError, match=DROP_FOLDER_ENV):  # live without a drop folder
-        fetch_one(files_client(catalog.sources[SOURCE], Settings(tmp_path, "live", tmp_path / "rec")), catalog)
+        fetch_one(client_for(catalog.sources[SOURCE], Settings(tmp_path, "live", tmp_path / "rec")), catalog)
 
 
 def served(response: httpx.Response) -> httpx.Client:

@@ -6,25 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from expectations.validate import Validator
 from pipelines.batch import process_payload
 from sources.contract import RawPayload, TableRequest
 from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, csv_bytes, edit, line, release_2021_rows, rows
-from warehouse.load import connect
 
 # What the nightly run asks in live mode: the table's first year to this year, no regional selection.
 LIVE = TableRequest(SOURCE, KIND, 2010, 2026)
 HF_2035 = "SELECT indicator_id, value, valid_to IS NULL FROM core.observations WHERE region_code = 'heilbronn-franken' AND period = '2035' ORDER BY ALL"
-
-
-@pytest.fixture(scope="module")
-def validator(tmp_path_factory, catalog):
-    return Validator(tmp_path_factory.mktemp("gx"), catalog)
-
-
-@pytest.fixture()
-def con(tmp_path):
-    return connect(tmp_path / "w.duckdb")
 
 
 def payload(data: bytes) -> RawPayload:

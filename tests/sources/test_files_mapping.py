@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalog import CatalogError
-from sources.file_kinds import KINDS_FILE, load_kinds
+from catalog.partner_files import KINDS_FILE, load_kinds
 from sources.files import FileError, parse_file
 from tests.sources.files_bodies import CSV_NAME, KIND, csv_bytes, rows
 
@@ -70,8 +70,9 @@ def test_a_relabelled_mapping_reads_the_relabelled_file(tmp_path, catalog):
         ("{field: Berichtsmonat, month: Juni}", "{field: Berichtsmonat}", "an annual table names the month"),
         ("{field: Berichtsmonat, month: Juni}", "{field: Berichtsmonat, month: June}", "got 'June'"),
         ("      value: Insgesamt\n", "      value: Insgesamt\n      period: Berichtsmonat\n", "exactly one of them"),
-        ('footer: [Exportdatum, "©"]', "footer: Exportdatum", "footer must be a list"),
-        ("expect: {Thema: Einpendler Kreise, Regionale Ebene: Kreise}", "expect: [Thema, Einpendler Kreise]", "expect must map preamble labels"),
+        ('footer: [Exportdatum, "©"]', "footer: Exportdatum", "footer: Input should be a valid list, got 'Exportdatum'"),
+        ("expect: {Thema: Einpendler Kreise, Regionale Ebene: Kreise}", "expect: [Thema, Einpendler Kreise]",
+         "preamble.expect: Input should be a valid dictionary"),
     ],
 )
 def test_a_broken_mapping_names_the_file_and_kind(tmp_path, catalog, old, new, message):

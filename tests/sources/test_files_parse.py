@@ -11,7 +11,7 @@ import dataclasses
 import pytest
 
 from sources.contract import OBSERVATION_SCHEMA
-from sources.file_kinds import load_kinds
+from catalog.partner_files import load_kinds
 from sources.files import FileError, parse_file
 from tests.sources.files_bodies import COLUMNS, CSV_NAME, KIND, XLSX_NAME, csv_bytes, edit, line, rows, xlsx_bytes
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 import zipfile
 from collections.abc import Callable
 from urllib.parse import parse_qsl
@@ -19,6 +20,7 @@ from sources.client import RetryPolicy
 from sources.errors import (
     AuthError,
     FormatError,
+    HostUnreachable,
     NoData,
     ProviderError,
     SourceError,
@@ -513,3 +515,63 @@ def test_credentials_never_appear_in_errors_or_logs(make_client, table, caplog, 
     for text in texts:
         for secret in (USER, PASSWORD, TOKEN):
             assert secret not in text, f"{case}: secret leaked into {text!r}"
+
+
+# --------------------------------------------------------------------------------------------
+# Answers of a data request that are no flat file
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_success_envelope_instead_of_the_flat_file_is_a_format_error(make_client, table):
+    # HTTP 200 and code 0 ("erfolgreich") for data/tablefile, but no zip: nothing to parse
+    server = FakeGenesis({"metadata/table": ok_metadata, "data/tablefile": lambda f: envelope(0, "erfolgreich", "Information")})
+    with pytest.raises(FormatError, match="expected a flat file") as err:
+        list(make_client(server).fetch(table, 2023, 2024))
+    assert err.value.table == TABLE_ID
+    assert len(server.forms("data/tablefile")) == 1  # an answer, not retried
+
+
+def test_a_client_error_status_with_code_0_in_its_json_body_is_a_provider_error(make_client, table):
+    server = FakeGenesis({"metadata/table": ok_metadata, "data/tablefile": lambda f: envelope(0, "erfolgreich", status=400)})
+    with pytest.raises(ProviderError, match="HTTP 400 with code 0"):
+        list(make_client(server).fetch(table, 2023, 2024))
+
+
+@pytest.mark.parametrize("members", [{}, {"12411-01-01-4_flat.txt": b"x"}, {"a.csv": b"x", "b.csv": b"y"}],
+                         ids=["empty", "no-csv", "two-csv"])
+def test_a_zip_without_exactly_one_flat_file_is_a_format_error_naming_its_members(make_client, table, members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, content in members.items():
+            zf.writestr(name, content)
+    server = FakeGenesis({"metadata/table": ok_metadata, "data/tablefile": lambda f: zip_response(buf.getvalue())})
+    with pytest.raises(FormatError, match="expected one .csv") as err:
+        list(make_client(server).fetch(table, 2023, 2024))
+    assert f"zip holds {list(members)}" in str(err.value)
+
+
+def test_a_read_timeout_is_retried_and_after_every_attempt_the_host_did_not_answer(make_client, table, sleeps):
+    def slow(form):
+        raise httpx.ReadTimeout("timed out waiting for the first byte")
+
+    server = FakeGenesis({"metadata/table": [slow, ok_metadata], "data/tablefile": ok_zip})
+    (payload,) = make_client(server).fetch(table, 2023, 2024)
+    assert payload.data == csv_of(ZIP) and sleeps == [FAST.backoff]
+
+    sleeps.clear()
+    server = FakeGenesis({"metadata/table": slow})
+    with pytest.raises(HostUnreachable, match="host www.regionalstatistik.de did not answer .*ReadTimeout") as err:
+        list(make_client(server).fetch(table, 2023, 2024))
+    # the client retried within its bound; the flow does not retry again
+    assert not err.value.retryable and len(server.requests) == FAST.attempts and sleeps == [2.0, 4.0]
+
+
+def test_retry_after_as_an_http_date_is_waited_for(make_client, table, sleeps):
+    from email.utils import formatdate
+
+    later = formatdate(time.time() + 30, usegmt=True)  # "Wed, 21 Oct 2026 07:28:00 GMT"
+    server = FakeGenesis({"metadata/table": ok_metadata,
+                          "data/tablefile": [lambda f: httpx.Response(429, headers={"retry-after": later}), ok_zip]})
+    (payload,) = make_client(server).fetch(table, 2023, 2024)
+    assert payload.data == csv_of(ZIP)
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30

@@ -370,3 +370,36 @@ def test_a_single_dash_in_the_newest_slice_is_kept_as_nil(pop_table, catalog):
     assert "not_yet_published" not in result.dropped
     o = observations(result)[("population", "08126", "2024-12-31")]
     assert o["value"] is None and o["status"] == "nil"
+
+
+# --------------------------------------------------------------------------------------------
+# Flat files the parser refuses
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n"], ids=["empty", "bom-only", "blank-line"])
+def test_an_empty_flat_file_is_a_format_error(pop_table, catalog, data):
+    with pytest.raises(FormatError, match="empty flat file"):
+        parse(data, pop_table, catalog)
+
+
+@pytest.mark.parametrize("dropped", ["2_variable_attribute_code", "2_variable_code", "1_variable_attribute_code"])
+def test_a_header_that_lacks_a_block_column_is_a_format_error_naming_it(pop_table, catalog, dropped):
+    lines = pop_file().decode("utf-8-sig").splitlines()
+    at = lines[0].split(";").index(dropped)
+    # the real file with one column of a classifying block cut out of every line
+    cut = "\n".join(";".join(c for k, c in enumerate(line.split(";")) if k != at) for line in lines) + "\n"
+    with pytest.raises(FormatError, match="changed columns") as err:
+        parse(cut.encode("utf-8"), pop_table, catalog)
+    assert f"['{dropped}'] missing from the header" in str(err.value)
+
+
+def test_a_time_code_the_parser_does_not_know_is_a_format_error_naming_the_row(pop_table, catalog):
+    rows = population_rows()
+    lines = pop_file(rows).decode("utf-8-sig").splitlines()
+    i = find(rows, "2024-12-31", "08125")
+    # the real 08125 row as a monthly figure: time code MONAT, which no catalog table of GENESIS declares
+    lines[i + 1] = lines[i + 1].replace(";STAG;Stichtag;2024-12-31;", ";MONAT;Monat;2024-12;")
+    with pytest.raises(FormatError, match="unsupported time variable: 'MONAT'") as err:
+        parse(("\n".join(lines) + "\n").encode("utf-8"), pop_table, catalog)
+    assert err.value.row == i + 2

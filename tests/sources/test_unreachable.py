@@ -26,7 +26,7 @@ POLICY = RetryPolicy(attempts=4, backoff=0.1, min_interval=0.0, connect_timeout=
 
 
 def client(catalog, base_url: str, policy: RetryPolicy = POLICY) -> EurostatClient:
-    source = replace(catalog.sources["eurostat"], base_url=base_url)
+    source = catalog.sources["eurostat"].model_copy(update={"base_url": base_url})
     return EurostatClient(source, httpx.Client(timeout=policy.httpx_timeout()), catalog, policy=policy)
 
 

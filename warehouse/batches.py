@@ -1,0 +1,63 @@
+"""One batch into the warehouse, whole or not at all, in one call: unchanged (the same data as last loaded:
+not even checked), loaded (one transaction, warehouse/load.py) or quarantined (nothing of it in core), and
+its outcome recorded in ops.batch_outcomes.
+
+The caller (pipelines/batch.py) says whether the batch may load: `check(batch_id)` parses and validates it
+and answers `Accepted` (the observations) or `Rejected` (why, with the GX result and failing rows).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from sources.contract import RawPayload
+from warehouse.load import last_loaded_sha, load_batch, new_batch_id, store_payload
+from warehouse.ops import BatchResult, record_outcome, record_quarantine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    observations: pa.Table
+    rows_read: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # said in the outcome's message
+    warnings: list[str] = field(default_factory=list)  # failed checks of severity warning: loaded and reported
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str  # naming source, table and the failing check or row
+    gx_results: list[dict] | None = None
+    failing_rows: list[dict] | None = None
+    dropped: dict[str, int] = field(default_factory=dict)
+
+
+def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Path, run_id: str,
+               check: Callable[[str], Accepted | Rejected]) -> BatchResult:
+    """Skip an unchanged payload; otherwise store its body, `check` it, and load it whole or quarantine it whole."""
+    if last_loaded_sha(con, payload) == payload.sha256:
+        result = BatchResult(payload.source_id, payload.table_id, "unchanged", message="same data as the last load, not parsed")
+    else:
+        batch_id = new_batch_id(payload.table_id)
+        path = store_payload(data_dir, payload)
+        verdict = check(batch_id)
+        if isinstance(verdict, Rejected):
+            log.error("quarantined %s: %s", batch_id, verdict.reason)
+            record_quarantine(con, run_id, batch_id, payload, path, verdict.reason, verdict.gx_results, verdict.failing_rows)
+            result = BatchResult(payload.source_id, payload.table_id, "quarantined", batch_id, dropped=verdict.dropped,
+                                 message=verdict.reason)
+        else:
+            counts = load_batch(con, verdict.observations, payload, path, verdict.rows_read)
+            notes = verdict.notes + [f"warning: {w}" for w in verdict.warnings]
+            result = BatchResult(payload.source_id, payload.table_id, "loaded", batch_id, **asdict(counts), dropped=verdict.dropped,
+                                 message="; ".join(notes) or None, warnings=verdict.warnings)
+    record_outcome(con, run_id, result)
+    return result

@@ -1,0 +1,59 @@
+"""Every write of the `ops` schema: what happened to each batch (ops.batch_outcomes), why a batch was
+quarantined (ops.quarantine) and each run (ops.runs). The pipeline says what happened; the SQL is here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from sources.contract import RawPayload
+
+
+@dataclass
+class BatchResult:
+    """What happened to one batch: the row of ops.batch_outcomes, and what a run's summary lists."""
+
+    source_id: str
+    table_id: str
+    outcome: str  # loaded | unchanged | quarantined | failed
+    batch_id: str | None = None
+    rows_new: int = 0
+    rows_revised: int = 0
+    rows_unchanged: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    message: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    request: str | None = None  # the planned request (TableRequest.describe()), set by the flow
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def record_outcome(con: duckdb.DuckDBPyConnection, run_id: str, result: BatchResult) -> None:
+    con.execute(
+        "INSERT INTO ops.batch_outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)",
+        [run_id, result.source_id, result.table_id, result.batch_id, result.outcome, result.rows_new, result.rows_revised,
+         result.rows_unchanged, json.dumps(result.dropped or {}), result.message, datetime.now(UTC)],
+    )
+
+
+def record_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, batch_id: str, payload: RawPayload, payload_path: str,
+                      reason: str, gx_results: list[dict] | None, failing_rows: list[dict] | None) -> None:
+    """Why a batch was kept out of core: the reason, the GX result and a sample of the failing rows."""
+    con.execute(
+        "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, ?::JSON, ?, ?::JSON, ?::JSON, ?, ?)",
+        [run_id, batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True), reason,
+         json.dumps(gx_results, default=str) if gx_results else None, json.dumps(failing_rows or [], default=str),
+         payload_path, datetime.now(UTC)],
+    )
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, mode: str, started: datetime,
+               state: str, summary: dict) -> None:
+    con.execute(
+        "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
+        [run_id, flow_name, mode, started, datetime.now(UTC), state, json.dumps(summary)],
+    )
