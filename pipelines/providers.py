@@ -14,6 +14,7 @@ import httpx
 from catalog import Source, base_url_variable, default_catalog
 from sources.client import RetryPolicy
 from sources.contract import Client, ClientSetup
+from sources.proxies import EnvironmentProxies
 from sources.recording import RecordingTransport, ReplayTransport
 from sources.registry import provider
 
@@ -24,7 +25,7 @@ def transport(source: Source, settings: Settings) -> httpx.BaseTransport:
     folder = settings.recordings_dir / source.id
     if settings.mode == "replay":
         return ReplayTransport(folder, source.id)
-    live = httpx.HTTPTransport(retries=0)
+    live = EnvironmentProxies()
     return RecordingTransport(live, folder) if settings.mode == "record" else live
 
 

@@ -43,10 +43,19 @@ def read_holder(client: SyncPrefectClient) -> Holder | None:
 
 
 def write_holder(client: SyncPrefectClient, holder: Holder) -> None:
-    try:
-        client.create_variable(VariableCreate(name=HOLDER_VARIABLE, value=asdict(holder)))
-    except ObjectAlreadyExists:
-        client.update_variable(VariableUpdate(name=HOLDER_VARIABLE, value=asdict(holder)))
+    """Create or replace the record (a stale one of a dead holder may be there, and go while this runs)."""
+    while True:
+        try:
+            client.create_variable(VariableCreate(name=HOLDER_VARIABLE, value=asdict(holder)))
+            return
+        except ObjectAlreadyExists:
+            pass
+        try:
+            client.update_variable(VariableUpdate(name=HOLDER_VARIABLE, value=asdict(holder)))
+            return
+        except httpx.HTTPStatusError as exc:
+            if exc.response.status_code != 404:  # deleted between the two calls: create it again
+                raise
 
 
 def _delete_variable(client: SyncPrefectClient, name: str) -> None:

@@ -155,18 +155,19 @@ def one_writer(logger: Logger, flow: str, run_id: str | None, data_dir: Path,
         ensure_writer_limit(client, logger)
         lease_id = _take(client, run_id, logger, lease_folder)
         holder = Holder.me(run_id or "local", flow, lease_id, data_dir)
-        reclaim.write_holder(client, holder)
-        write_mirror(data_dir, holder)
         keeper = _Keeper(holder, data_dir, logger)
         # with this thread's context: the Prefect API it talks to (settings live in context variables)
         thread = threading.Thread(target=contextvars.copy_context().run, args=(keeper.run,), name="write-slot-keeper",
                                   daemon=True)
-        thread.start()
         try:
+            reclaim.write_holder(client, holder)
+            write_mirror(data_dir, holder)
+            thread.start()
             yield WriteSlot(keeper)
         finally:
             keeper.stop.set()
-            thread.join()
+            if thread.is_alive():
+                thread.join()
             logger.info("releasing write slot %r", WRITER_LIMIT)
             # the slot first: killed in between, a record of a dead holder is left, which the next run replaces
             client.release_concurrency_slots_with_lease(UUID(lease_id))

@@ -49,7 +49,7 @@ def test_record_keeps_the_ba_apis_answers_so_that_an_offline_ingest_loads_them(t
     answers = {name: alo_answer([100, 90], [2.0, 1.9]) for name in names.values()}
     out = tmp_path / "recordings"
     with monkeypatch.context() as live:  # the live API, as httpx would reach it
-        live.setattr(providers.httpx, "HTTPTransport", lambda retries=0: httpx.MockTransport(server(answers, names)))
+        live.setattr(providers, "EnvironmentProxies", lambda: httpx.MockTransport(server(answers, names)))
         live.setattr(providers, "RetryPolicy", partial(RetryPolicy, min_interval=0))
         assert main(["--data-dir", str(tmp_path), "record", "ba-statistik", "--tables", "EckwerteTabelleALOKr", "--out", str(out)]) == 0
     assert "recorded ba-statistik EckwerteTabelleALOKr" in capsys.readouterr().out
@@ -90,3 +90,31 @@ def test_a_live_run_without_credentials_or_network_fails_each_source_with_one_li
     for partner in ("ihk-heilbronn-franken", "ba-statistik-dateien", "bibb-ausbildungsmarkt"):
         assert "no drop folder: set LABOUR_MONITOR_PARTNER_FILES" in lines[partner]
     assert "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.slow
+def test_the_command_with_no_network_and_no_credentials_exits_within_3_minutes_with_one_line_per_source(tmp_path):
+    """The real command in its own process; "no network": every provider host only through a proxy that is down."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_proxy = f"http://127.0.0.1:{s.getsockname()[1]}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "REGIO_", "LABOUR_MONITOR_"))} | {
+        "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "ALL_PROXY": dead_proxy, "HTTPS_PROXY": dead_proxy, "HTTP_PROXY": dead_proxy, "NO_PROXY": "127.0.0.1,localhost"}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "--data-dir", str(tmp_path / "data"), "run", "--live"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
+    took = time.monotonic() - started
+    failed = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("FAILED:")]
+    assert done.returncode == 1 and took < 180, (took, done.stdout[-3000:], done.stderr[-3000:])
+    assert len(failed) == 6, failed
+    assert sum("did not answer" in line for line in failed) == 2  # Eurostat and the BA, each once
+    assert "Traceback" not in done.stdout + done.stderr and "Error logging to API" not in done.stderr
