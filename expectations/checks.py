@@ -16,7 +16,7 @@ from catalog import Catalog
 
 RULES = Path(__file__).parent / "rules.yaml"
 RATE_UNITS = frozenset({"percent"})
-CATEGORIES = ["indicator_id", "region_code", "period", "freq", "unit"]
+CATEGORIES = ["indicator_id", "region_code", "period", "freq", "unit", "release"]
 CHECK_COLUMNS = ["check", "severity", "indicator_id", "region_code", "period", "observed", "expected", "ok", "detail"]
 
 

@@ -51,6 +51,7 @@ class FileKind:
     value_column: str
     unit_column: str | None
     ignored: tuple[str, ...]
+    release_column: str | None  # the figure's release date (`Stand`): kept, a figure of another release is another figure
     regions: dict[str, str]  # label in the file -> catalog region code
     indicators: dict[tuple[str, ...], str | None]  # values of the indicator columns -> indicator id (None: left out)
     markers: dict[str, Status]  # string in the value column -> suppressing catalog status
@@ -67,7 +68,8 @@ class FileKind:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        named = (self.region_column, self.period_column, *self.indicator_columns, self.value_column, self.unit_column)
+        named = (self.region_column, self.period_column, *self.indicator_columns, self.value_column, self.unit_column,
+                 self.release_column)
         return tuple(c for c in named if c is not None)
 
     def number(self, text: str) -> float | None:
@@ -95,7 +97,7 @@ class FileKind:
 _KIND_KEYS = {"id", "file", "url", "sheet", "csv", "numbers", "columns", "regions", "indicators", "markers", "preamble", "footer",
               "wide", "each_file"}
 _WIDE_KEYS = {"title", "ignore"}
-_COLUMN_KEYS = {"region", "period", "indicator", "value", "unit", "ignore"}
+_COLUMN_KEYS = {"region", "period", "indicator", "value", "unit", "release", "ignore"}
 _PREAMBLE_KEYS = {"period", "expect"}
 
 
@@ -222,25 +224,27 @@ def _kind(entry: dict[str, Any], catalog: Catalog, n: int) -> FileKind:
 
 # A wide table has no column mapping: its columns are the groups and periods found in the file.
 _NO_COLUMNS = {"region_column": "", "period_column": None, "indicator_columns": (), "value_column": "", "unit_column": None,
-               "ignored": ()}
+               "ignored": (), "release_column": None}
 
 
 def _columns(entry: dict[str, Any], period_field: str | None, where: str) -> dict[str, Any]:
     """`columns:` of a long table -> the FileKind fields naming its columns."""
     cols = entry.get("columns") or {}
     if set(cols) - _COLUMN_KEYS or not all(cols.get(k) for k in ("region", "indicator", "value")):
-        raise CatalogError(f"{where}: columns must name region, period, indicator and value (and may name unit, ignore)")
+        raise CatalogError(f"{where}: columns must name region, period, indicator and value (and may name unit, release, ignore)")
     if bool(cols.get("period")) == bool(period_field):
         raise CatalogError(f"{where}: the period comes from a column (columns: period) or from the preamble (preamble: period), "
                            "exactly one of them")
     indicator_columns = (cols["indicator"],) if isinstance(cols["indicator"], str) else tuple(cols["indicator"])
     named = [cols["region"], *([cols["period"]] if cols.get("period") else []), *indicator_columns, cols["value"],
-             *([cols["unit"]] if cols.get("unit") else []), *(cols.get("ignore") or [])]
+             *([cols["unit"]] if cols.get("unit") else []), *([cols["release"]] if cols.get("release") else []),
+             *(cols.get("ignore") or [])]
     if len(set(named)) != len(named):
         raise CatalogError(f"{where}: a column label is named twice: {named}")
     _repeats(named, where)
     return {"region_column": cols["region"], "period_column": cols.get("period"), "indicator_columns": indicator_columns,
-            "value_column": cols["value"], "unit_column": cols.get("unit"), "ignored": tuple(cols.get("ignore") or ())}
+            "value_column": cols["value"], "unit_column": cols.get("unit"), "ignored": tuple(cols.get("ignore") or ()),
+            "release_column": cols.get("release")}
 
 
 def _wide(entry: dict[str, Any], table: SourceTable, where: str) -> Wide | None:

@@ -49,6 +49,7 @@ CONTENT_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 PERIODS = {"A": r"^[0-9]{4}$", "Q": r"^[0-9]{4}-Q[1-4]$", "M": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
+RELEASE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")  # 2022, 2022-06 or 2021-07-21
 _XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -372,18 +373,23 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
         unit = _text(_at(cells, col[kind.unit_column])) if kind.unit_column is not None else indicator.source_unit
         if unit != indicator.source_unit:
             raise fail(f"unit {unit!r} of {indicator_id} is not the catalog's {indicator.source_unit!r}", row=row, column=kind.unit_column)
+        release = None
+        if kind.release_column is not None:
+            release = _text(_at(cells, col[kind.release_column]))
+            if not RELEASE.fullmatch(release):
+                raise fail(f"release {release!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD", row=row, column=kind.release_column)
         _fact(out, _at(cells, col[kind.value_column]), kind, table, catalog, batch_id, indicator_id, region, period, row,
-              lambda d, row=row: fail(d, row=row, column=kind.value_column))
+              lambda d, row=row: fail(d, row=row, column=kind.value_column), release)
     return _result(out, left_out, len(body), kind, line, fail)
 
 
 def _fact(out: dict[str, list[Any]], cell: Any, kind: FileKind, table: SourceTable, catalog: Catalog, batch_id: str,
-          indicator_id: str, region: str, period: str, row: int, fail: Callable[[str], FileError]) -> None:
+          indicator_id: str, region: str, period: str, row: int, fail: Callable[[str], FileError], release: str | None = None) -> None:
     """Append the observation of one value cell (a number, or a marker: NULL with its status) to `out`."""
     value, status, marker = _value(cell, kind, fail)
     fact = {"indicator_id": indicator_id, "region_code": region, "period": period, "freq": table.freq, "value": value,
             "unit": catalog.indicators[indicator_id].unit, "status": status, "marker": marker, "source_id": table.source,
-            "table_id": table.id, "batch_id": batch_id, "source_row": row}
+            "table_id": table.id, "batch_id": batch_id, "source_row": row, "release": release}
     for column, v in fact.items():
         out[column].append(v)
 
