@@ -36,8 +36,14 @@ def merge_vintages(con: duckdb.DuckDBPyConnection, target: str, incoming: str, n
     def columns(relation: str) -> set[str]:
         return {d[0] for d in con.execute(f"SELECT * FROM {relation} LIMIT 0").description}
 
-    key = _KEY + (_RELEASE if "release" in columns(target) and "release" in columns(incoming) else "")
+    releases = "release" in columns(target) and "release" in columns(incoming)
+    key = _KEY + (_RELEASE if releases else "")
     withdrawn = 0
+    if releases:  # a figure loaded before its provider's releases were kept is the same figure, now dated: close it
+        withdrawn += con.execute(f"""
+            UPDATE {target} AS c SET valid_to = $now FROM {incoming} i
+            WHERE c.valid_to IS NULL AND c.release IS NULL AND i.release IS NOT NULL AND {_KEY} AND c.source_id = i.source_id
+        """, {"now": now}).fetchall()[0][0]
     if withdraw_absent:
         withdrawn = con.execute(f"""
             UPDATE {target} AS c SET valid_to = $now

@@ -1,17 +1,25 @@
 -- A view: each region's newest figure per indicator (a forecast, a period after its release's year, is not a
 -- newest figure), with its changes and its index against the region's state (the state: against Germany). The
--- headline tiles of the report and the figures of its index page.
+-- headline tiles of the report and the figures of its index page. A change is given only between figures of
+-- one release: an actual figure against an old release's forecast is no change.
 CREATE OR REPLACE VIEW marts.headline_figures AS
 WITH releases AS (
     SELECT indicator_id, region_code, period, max(release) AS release
     FROM core.observations WHERE valid_to IS NULL AND release IS NOT NULL GROUP BY ALL
 ), c AS (
-    SELECT c.*, rel.release,
+    SELECT c.* REPLACE (
+               CASE WHEN rel.release IS NOT DISTINCT FROM r1.release THEN c.change_previous END AS change_previous,
+               CASE WHEN rel.release IS NOT DISTINCT FROM r1.release THEN c.change_previous_pct END AS change_previous_pct,
+               CASE WHEN rel.release IS NOT DISTINCT FROM r5.release THEN c.change_5_periods END AS change_5_periods,
+               CASE WHEN rel.release IS NOT DISTINCT FROM r5.release THEN c.change_5_periods_pct END AS change_5_periods_pct),
+           rel.release,
            -- the comparison wanted: against the region's state (the state's own: against Germany)
            c.reference_code IS NOT DISTINCT FROM coalesce(nullif(s.state_code, c.region_code), s.country_code) AS wanted
     FROM marts.region_comparison c
     LEFT JOIN marts.region_states s ON s.region_code = c.region_code
     LEFT JOIN releases rel ON rel.indicator_id = c.indicator_id AND rel.region_code = c.region_code AND rel.period = c.period
+    LEFT JOIN releases r1 ON r1.indicator_id = c.indicator_id AND r1.region_code = c.region_code AND r1.period = c.previous_period
+    LEFT JOIN releases r5 ON r5.indicator_id = c.indicator_id AND r5.region_code = c.region_code AND r5.period = c.period_5_back
     WHERE NOT coalesce(try_cast(left(c.period, 4) AS INTEGER) > try_cast(left(rel.release, 4) AS INTEGER), false)
 )
 SELECT indicator_id, indicator_label_de, topic, region_code, region_name_de, region_level, period, freq, value, unit,
@@ -39,7 +47,7 @@ COMMENT ON COLUMN marts.headline_figures.measure IS 'relative (changes in points
 COMMENT ON COLUMN marts.headline_figures.status IS 'Status: provisional, estimated, incomplete, … (core.statuses); NULL for a plain figure.';
 COMMENT ON COLUMN marts.headline_figures.release IS 'Release of the figure where the provider dates them.';
 COMMENT ON COLUMN marts.headline_figures.previous_period IS 'The period before.';
-COMMENT ON COLUMN marts.headline_figures.change_previous IS 'value − value of the previous period.';
+COMMENT ON COLUMN marts.headline_figures.change_previous IS 'value − value of the previous period (NULL when the two are figures of different releases).';
 COMMENT ON COLUMN marts.headline_figures.change_previous_pct IS 'That change in %.';
 COMMENT ON COLUMN marts.headline_figures.period_5_back IS 'The period five periods before.';
 COMMENT ON COLUMN marts.headline_figures.change_5_periods IS 'value − value five periods before.';
