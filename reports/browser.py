@@ -52,6 +52,7 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # requests to a host, refused by us
+    urls: dict[str, str] = field(default_factory=dict)  # request id -> address
     session: str = ""
     target: str = ""
 
@@ -180,8 +181,10 @@ class Browser:
             visit.console_errors.append(details.get("exception", {}).get("description") or details.get("text", "exception"))
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             visit.console_errors.append(params["entry"].get("text", ""))
+        elif method == "Network.requestWillBeSent":
+            visit.urls[params["requestId"]] = params["request"]["url"]
         elif method == "Network.loadingFailed":
-            visit.failed_requests.append(f"{params.get('errorText')} ({params.get('requestId')})")
+            visit.failed_requests.append(f"{params.get('errorText')}: {visit.urls.get(params.get('requestId'), params.get('requestId'))}")
 
     def _wait_for(self, method: str, session: str) -> None:
         deadline = time.monotonic() + self.timeout
