@@ -10,6 +10,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="lm-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_API_URL"] = ""
+os.environ["LABOUR_MONITOR_REPORT"] = "off"  # runs leave the report out, except in the tests about it
 os.environ.pop("REGIO_USERNAME", None)
 os.environ.pop("REGIO_PASSWORD", None)
 
@@ -54,3 +55,4 @@ def prefect_harness():
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "prefect_server: starts a real Prefect server, deploys and runs a worker (about 2 min)")
+    config.addinivalue_line("markers", "slow: starts real processes (headless Chromium, PDFs); leave out with -m 'not slow'")
