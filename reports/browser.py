@@ -201,8 +201,8 @@ class Browser:
 
     # --- pages ----------------------------------------------------------------------------------------------
 
-    def open(self, url: str, refuse_hosts: bool = True) -> Visit:
-        """Open `url` in a new tab and wait until it has loaded and settled."""
+    def open(self, url: str, refuse_hosts: bool = True, settle: bool = True) -> Visit:
+        """Open `url` in a new tab and wait until it has loaded (and, with `settle`, until its scripts are done)."""
         target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         visit = Visit(url, session=session, target=target)
@@ -215,7 +215,8 @@ class Browser:
                    session)
         self._send("Page.navigate", {"url": url}, session)
         self._wait_for("Page.loadEventFired", session)
-        self._settle()
+        if settle:
+            self._settle()
         return visit
 
     def evaluate(self, visit: Visit, expression: str) -> Any:
@@ -224,10 +225,10 @@ class Browser:
             raise RuntimeError(f"script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def screenshot(self, visit: Visit) -> bytes:
-        """The whole page as PNG."""
+    def screenshot(self, visit: Visit, height: int = 16000) -> bytes:
+        """The page as PNG, from the top down to `height` (at most)."""
         size = self._send("Page.getLayoutMetrics", session=visit.session)["cssContentSize"]
-        clip = {"x": 0, "y": 0, "width": self.width, "height": min(size["height"], 16000), "scale": 1}
+        clip = {"x": 0, "y": 0, "width": self.width, "height": min(size["height"], height), "scale": 1}
         shot = self._send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}, visit.session)
         return base64.b64decode(shot["data"])
 

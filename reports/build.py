@@ -140,7 +140,7 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
                 printing.append(code)
         if printing:
             _print(out_dir, printing, result)
-        _write_index(out_dir, pages, layout, figures.regions, set(manifest), published)
+        _write_index(out_dir, pages, layout, set(manifest), published)
         write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
     result.total_seconds = time.perf_counter() - started
     return result
@@ -152,7 +152,7 @@ def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
         with Browser() as browser:
             for code in codes:
                 t0 = time.perf_counter()
-                visit = browser.open(result.pages[code].resolve().as_uri())
+                visit = browser.open(result.pages[code].resolve().as_uri(), settle=False)  # a page without scripts
                 path = out_dir / "pdf" / f"{code}.pdf"
                 write_bytes(path, browser.pdf(visit))
                 browser.close_tab(visit)
@@ -163,12 +163,12 @@ def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
         log.warning("report: no PDFs: %s", exc)
 
 
-def _write_index(out_dir: Path, pages: Pages, layout: Layout, regions, linked: set[str], published: datetime | None) -> None:  # noqa: ANN001
+def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], published: datetime | None) -> None:
     groups = []
     for title, levels in GROUPS:
         wanted = levels or layout.partner_levels
-        codes = regions.loc[regions["level"].isin(wanted)].sort_values(["level", "name_de"])["region_code"].tolist()
-        groups.append({"title": title, "rows": pages.overview(codes)})
+        listed = sorted((r for r in pages.figures.regions.values() if r.level in wanted), key=lambda r: (r.level, r.name_de))
+        groups.append({"title": title, "rows": pages.overview([r.region_code for r in listed])})
     revisions, revised_total = pages.revisions()
     html = _templates().get_template("index.html.j2").render(
         root="", groups=groups, columns=pages.overview_columns(), linked=linked, status=pages.data_status(),

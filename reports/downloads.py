@@ -8,10 +8,9 @@ import csv
 import io
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from reports.charts import Chart
 from reports.files import write_bytes
+from reports.xlsx import workbook
 
 
 def _credit(chart: Chart) -> str:
@@ -31,19 +30,9 @@ def csv_bytes(chart: Chart) -> bytes:
 
 
 def xlsx_bytes(chart: Chart) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Daten"
-    sheet.append([chart.caption.title])
-    sheet.append([f"{chart.caption.unit}, {chart.caption.period}"])
-    sheet.append([_credit(chart)])
-    sheet.append([])
-    sheet.append(list(chart.table.columns))
-    for row in chart.table.values:
-        sheet.append(list(row))
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    """Title, unit and period, credit, a blank row, then the table (numbers as numbers)."""
+    return workbook([[chart.caption.title], [f"{chart.caption.unit}, {chart.caption.period}"], [_credit(chart)], [],
+                     list(chart.table.columns), *map(list, chart.table.values)])
 
 
 def write_downloads(chart: Chart, folder: Path) -> list[Path]:
