@@ -77,20 +77,24 @@ def partner_regions(con: duckdb.DuckDBPyConnection, layout: Layout) -> list[str]
                                       [list(layout.partner_levels)]).fetchall()]
 
 
-def resolve(con: duckdb.DuckDBPyConnection, layout: Layout, regions: list[str] | None) -> list[str]:
-    """The regions whose pages to build: those asked for (or every partner region), each with its member Kreise."""
+def resolve(con: duckdb.DuckDBPyConnection, layout: Layout, regions: list[str] | None, built: set[str] = frozenset()) -> list[str]:
+    """The regions whose pages to build: those asked for (or every partner region), each with its member Kreise,
+    and those of `built` (pages an earlier build wrote, kept up to date) that the warehouse still knows."""
     asked = regions or partner_regions(con, layout)
     known = dict(con.execute("SELECT region_code, members FROM core.regions WHERE level <> 'country'").fetchall())
     unknown = [r for r in asked if r not in known]
     if unknown:
         raise ReportError(f"unknown region(s) {unknown}; e.g. heilbronn-franken, 081, 08125 (core.regions)")
-    return sorted({c for r in asked for c in (r, *known[r])})
+    return sorted({c for r in asked for c in (r, *known[r])} | (built & set(known)))
 
 
 def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None, only_changed: bool = False,
                  pdf: bool = True, layout: Layout | None = None) -> BuildResult:
-    """Build the report of `regions` (default: every partner region and its Kreise) into `out_dir`."""
+    """Build the report of `regions` (default: every partner region and its Kreise) into `out_dir`. With
+    `only_changed`, the pages an earlier build wrote on demand are rendered too, and only changed pages written."""
     started = time.perf_counter()
+    manifest_path = out_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     layout = layout or load_layout()
     if not db_path.exists():
         raise ReportError(f"no published warehouse at {db_path}: run `labour-monitor run` first")
@@ -100,17 +104,15 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
         units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM core.indicators").fetchall()}
         if unknown := layout.unknown(known, units):
             raise ReportError(f"the report layout names what the warehouse does not know: {unknown}")
-        codes = resolve(con, layout, regions)
+        codes = resolve(con, layout, regions, set(manifest) if only_changed else set())
         partners = set(partner_regions(con, layout))
         figures = read_figures(con, layout, codes)
-        published = con.execute("SELECT max(finished_at) FROM ops.runs").fetchone()[0]
+        published = con.execute("SELECT max(last_checked_at) FROM marts.data_status").fetchone()[0]
     finally:
         con.close()
     pages = Pages(figures, layout)
     with _locked(out_dir):
         result = BuildResult(out_dir, out_dir / "index.html")
-        manifest_path = out_dir / MANIFEST
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         (out_dir / "assets").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(HERE / "static" / "report.css", out_dir / "assets" / "report.css")
         linked = set(manifest) | set(codes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from reports import charts
 from reports.formats import number, parse_number, period
 from reports.layout import load_layout
+from tests.conftest import REPO
 
 
 def test_the_layout_names_only_catalog_indicators_and_labels_every_unit(catalog):
@@ -58,3 +60,14 @@ def test_a_release_chart_draws_one_line_per_release():
     chart = charts.release_chart("r", CAPTION, releases, 0)
     assert chart.kind == "release" and chart.svg.count('data-series="Stand') == 2
     assert chart.table.values == (("2022", None, 3000.0), ("2035", 78000.0, 81000.0))
+
+
+def test_the_report_reads_the_warehouse_and_never_imports_the_pipeline_or_the_providers():
+    imported = set()
+    for path in (REPO / "reports").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                imported.update(a.name.split(".")[0] for a in node.names)
+    assert not imported & {"sources", "pipelines", "catalog", "transforms", "expectations"}, imported
