@@ -41,6 +41,8 @@ def _print_summary(summary: dict) -> None:
     for message in summary["warnings"]:
         print(f"  WARNING (loaded): {message}")
     print(f"\nData Docs (validation results): {summary['data_docs']}")
+    if summary.get("report"):
+        print(f"Regional report: {summary['report']}  (open it in a browser)")
     print(f"\nOpen it read-only (Python):  duckdb.connect({summary['warehouse']!r}, read_only=True)"
           "\n  then e.g.  select * from marts.region_comparison where region_code = 'heilbronn-franken'"
           "\n  or export: labour-monitor export --region heilbronn-franken --format xlsx")
