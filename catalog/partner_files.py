@@ -56,6 +56,7 @@ class Columns(Part):
     indicator: tuple[Label, ...]
     value: Label
     unit: Label | None = None
+    release: Label | None = None  # the figure's release date (`Stand`): a figure of another release is another figure
     ignore: tuple[Label, ...] = ()
 
     @field_validator("indicator", mode="before")
@@ -65,7 +66,7 @@ class Columns(Part):
 
     def named(self) -> list[str]:
         return [self.region, *([self.period] if self.period else []), *self.indicator, self.value,
-                *([self.unit] if self.unit else []), *self.ignore]
+                *([self.unit] if self.unit else []), *([self.release] if self.release else []), *self.ignore]
 
     @model_validator(mode="after")
     def _each_label_once(self) -> Columns:
@@ -156,7 +157,7 @@ class KindEntry(Part):
             if not self.regions:
                 raise ValueError("a wide table names its region in the title row: map those labels under regions")
         elif self.columns is None:
-            raise ValueError("columns must name region, period, indicator and value (and may name unit, ignore), or `wide:` a wide table")
+            raise ValueError("columns must name region, period, indicator and value (and may name unit, release, ignore), or `wide:` a wide table")
         elif bool(self.columns.period) == bool(self.preamble and self.preamble.period):
             raise ValueError("the period comes from a column (columns: period) or from the preamble (preamble: period), exactly one of them")
         return self
@@ -216,6 +217,7 @@ class FileKind:
     value_column: str
     unit_column: str | None
     ignored: tuple[str, ...]
+    release_column: str | None  # the figure's release date (`Stand`): kept, a figure of another release is another figure
     regions: dict[str, str]  # label in the file -> catalog region code
     indicators: dict[tuple[str, ...], str | None]  # values of the indicator columns -> indicator id (None: left out)
     markers: dict[str, Status]  # string in the value column -> suppressing catalog status
@@ -232,7 +234,8 @@ class FileKind:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        named = (self.region_column, self.period_column, *self.indicator_columns, self.value_column, self.unit_column)
+        named = (self.region_column, self.period_column, *self.indicator_columns, self.value_column, self.unit_column,
+                 self.release_column)
         return tuple(c for c in named if c is not None)
 
     def number(self, text: str) -> float | None:
@@ -271,7 +274,8 @@ def _compile(entry: KindEntry, catalog: Catalog) -> FileKind:
         delimiter=entry.csv.delimiter, encoding=entry.csv.encoding, decimal=entry.numbers.decimal,
         thousands=entry.numbers.thousands, region_column=cols.region if cols else "", period_column=cols.period if cols else None,
         indicator_columns=cols.indicator if cols else (), value_column=cols.value if cols else "",
-        unit_column=cols.unit if cols else None, ignored=cols.ignore if cols else (), regions=dict(entry.regions),
+        unit_column=cols.unit if cols else None, ignored=cols.ignore if cols else (),
+        release_column=cols.release if cols else None, regions=dict(entry.regions),
         indicators=indicators, markers={sign: by_status[status] for sign, status in entry.markers.items()}, others=others,
         preamble=entry.preamble is not None, period_field=period.field if period else None,
         period_month=MONTHS.get(period.month or "") if period else None, expect=dict(pre.expect) if pre else {},

@@ -12,7 +12,7 @@ from catalog import Catalog
 from expectations.rules import KreiseSumToState, PartsSumToTotal, TableRules, YearOnYear
 
 RATE_UNITS = frozenset({"percent"})
-CATEGORIES = ["indicator_id", "region_code", "period", "freq", "unit"]
+CATEGORIES = ["indicator_id", "region_code", "period", "freq", "unit", "release"]
 CHECK_COLUMNS = ["check", "severity", "indicator_id", "region_code", "period", "observed", "expected", "ok", "detail"]
 
 

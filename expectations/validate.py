@@ -11,6 +11,7 @@ context whose Data Docs site is rendered once at the end of every run (`build_do
 from __future__ import annotations
 
 import fnmatch
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,11 +23,13 @@ import pyarrow as pa
 
 from catalog import Catalog
 from expectations.checks import observation_frame, table_checks
+from expectations.docs_assets import AssetsMissing, localise
 from expectations.rules import TableRules, load_rules
 from sources.contract import OBSERVATION_KEY, TableRequest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # never phone home
 
+log = logging.getLogger(__name__)
 KEY = list(OBSERVATION_KEY)
 ROW_ID = [*KEY, "source_row"]
 SAMPLE_ROWS = 10
@@ -123,8 +126,13 @@ class Validator:
             )
 
     def build_docs(self) -> Path:
-        """Render the Data Docs site from the stored results; return its index page."""
+        """Render the Data Docs site from the stored results, with its styles and scripts served from the site
+        itself (expectations/docs_assets.py); return its index page."""
         self.ctx.build_data_docs()
+        try:
+            localise(self.docs_index.parent)
+        except AssetsMissing as exc:  # the pages still hold every result; they open unstyled offline
+            log.warning("%s", exc)
         return self.docs_index
 
     @property

@@ -7,7 +7,10 @@ of each (Artifacts → `nightly-batches`, `ingest-source-summary`, …).
 
 from __future__ import annotations
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from pathlib import Path
+
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+
 
 def batch_rows(summary: dict) -> list[dict]:
     """One row per batch: what it did to the warehouse, its warnings, why it was quarantined or failed, and
@@ -52,6 +55,8 @@ def run_markdown(flow_name: str, summary: dict) -> str:
         f"| Failed | {len(summary['failed'])} |\n"
         f"| Published warehouse | `{summary['warehouse']}` |\n"
         f"| Data Docs (validation results) | `{summary['data_docs']}` |\n"
+        + (f"| Regional report | [{summary['report']}]({report_link(summary['report'])}) |\n" if summary.get("report") else "")
+        + (f"| Report not rebuilt | {summary['report_problem']} |\n" if summary.get("report_problem") else "")
         + _section("Quarantined (nothing of them loaded; see ops.quarantine)", summary["quarantined"])
         + _section("Failed", summary["failed"])
         + _section("Warnings (loaded)", summary["warnings"])
@@ -73,11 +78,35 @@ def marts_markdown(summary: dict) -> str:
             f"Published warehouse: `{summary['warehouse']}`\n")
 
 
+def report_link(index: str) -> str:
+    """The report's index page as a link (a file: address on the worker's machine)."""
+    return Path(index).resolve().as_uri()
+
+
+def report_markdown(summary: dict) -> str:
+    pdfs = "\n".join(f"- {code}: [{path}]({report_link(path)})" for code, path in summary["report_pdfs"].items())
+    return (f"# report: completed\n\n[Regionalbericht: {summary['report']}]({report_link(summary['report'])})\n\n"
+            f"Pages written: {len(summary['report_pages_written'])}; in {summary['report_seconds']} s\n\n"
+            f"## PDFs (meeting packs)\n\n{pdfs or 'none' + (': ' + summary['report_problem'] if summary['report_problem'] else '')}\n")
+
+
+def _publish_report_link(key: str, summary: dict) -> None:
+    if summary.get("report"):
+        create_link_artifact(report_link(summary["report"]), link_text="Regionalbericht (index.html)", key=key,
+                             description="The regional report built from the published warehouse")
+
+
+def publish_report_artifacts(summary: dict) -> None:
+    _publish_report_link("report-link", summary)
+    create_markdown_artifact(report_markdown(summary), key="report-summary", description="report: pages and PDFs written")
+
+
 def publish_run_artifacts(flow_name: str, summary: dict) -> None:
     create_table_artifact(batch_rows(summary), key=f"{flow_name}-batches",
                           description=f"{flow_name}: every batch of the run and what it did to the warehouse")
     create_markdown_artifact(run_markdown(flow_name, summary), key=f"{flow_name}-summary",
-                             description=f"{flow_name}: run summary, published warehouse, Data Docs")
+                             description=f"{flow_name}: run summary, published warehouse, Data Docs, report")
+    _publish_report_link(f"{flow_name}-report", summary)
 
 
 def publish_crash_artifact(flow_name: str, warehouse: str, error: BaseException) -> None:

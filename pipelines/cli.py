@@ -1,4 +1,4 @@
-"""The `labour-monitor` command: run, ingest, status, unlock, record, export."""
+"""The `labour-monitor` command: run, ingest, status, unlock, record, export, report."""
 
 from __future__ import annotations
 
@@ -43,6 +43,8 @@ def _print_summary(summary: dict) -> None:
     for message in summary["warnings"]:
         print(f"  WARNING (loaded): {message}")
     print(f"\nData Docs (validation results): {summary['data_docs']}")
+    if summary.get("report"):
+        print(f"Regional report: {summary['report']}  (open it in a browser)")
     print(f"\nOpen it read-only (Python):  duckdb.connect({summary['warehouse']!r}, read_only=True)"
           "\n  then e.g.  select * from marts.region_comparison where region_code = 'heilbronn-franken'"
           "\n  or export: labour-monitor export --region heilbronn-franken --format xlsx")
@@ -149,6 +151,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build the regional report (pages, downloads, PDFs) from the published warehouse."""
+    from reports.build import build_report
+
+    data_dir = Settings.from_env(args.data_dir).data_dir
+    out = Path(args.out or data_dir / "report")
+    result = build_report(data_dir / "labour_monitor.duckdb", out, args.region or None, pdf=not args.no_pdf)
+    print(f"Report: {result.index}  ({len(result.written)} page(s) written, {len(result.pdfs)} PDF(s), {result.total_seconds:.1f} s)")
+    for code, path in sorted(result.pdfs.items()):
+        print(f"  PDF {code}: {path}")
+    if result.pdf_missing:
+        print(f"  no PDFs: {result.pdf_missing}", file=sys.stderr)
+    print(f"Open it in a browser: file://{result.index.resolve()}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="labour-monitor", description=__doc__)
     p.add_argument("--data-dir", help="folder of the warehouse and raw payloads (default ./data or $LABOUR_MONITOR_DATA)")
@@ -184,6 +202,12 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=("xlsx", "csv", "parquet"), default="xlsx")
     exp.add_argument("--out", help="folder to write to (default: <data dir>/exports)")
     exp.set_defaults(func=cmd_export)
+
+    rep = sub.add_parser("report", help="the regional report: a static site with charts, and a PDF per partner region")
+    rep.add_argument("--region", nargs="+", help="regions to build, each with its Kreise (default: every partner region)")
+    rep.add_argument("--out", help="folder to write to (default: <data dir>/report)")
+    rep.add_argument("--no-pdf", action="store_true", help="pages only, no PDFs (they need Chromium)")
+    rep.set_defaults(func=cmd_report)
     return p
 
 

@@ -34,7 +34,8 @@ from pydantic import Field
 
 from catalog import Catalog, default_catalog
 from expectations.validate import Validator
-from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_run_artifacts
+from pipelines import reporting
+from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_report_artifacts, publish_run_artifacts
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.prefect_server import own_lease_folder
 from pipelines.providers import client_for, unmet_precondition
@@ -231,6 +232,7 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
         flow_name, state, summary["batches"], summary["rows_new"], summary["rows_revised"],
         summary["rows_unchanged"], len(summary["warnings"]), paths.published, validator.docs_index,
     )
+    summary |= reporting.after_publish(settings, summary, logger)
     publish_run_artifacts(flow_name, summary)
     if state == "failed":
         # After publishing: the batches that did load stay; the store stays for a retry. A Failed state, not a
@@ -341,4 +343,23 @@ def rebuild_marts(data_dir: str = "") -> dict:
             record_run(con, run_id, "build-marts", "none", started, "completed", summary)
     logger.info("build-marts: ran %s; rows %s; published %s", ", ".join(built), rows, paths.published)
     publish_marts_artifacts(summary)
+    return summary
+
+
+@flow(name="report", log_prints=True)
+def report(regions: list[RegionCode] = [], data_dir: str = "") -> dict:  # noqa: B006 (a list renders as a multi-select)
+    """Build the regional report (pages, CSV/XLSX downloads, a PDF per partner region) from the published warehouse.
+
+    Reads the warehouse only: it takes no write slot and can run beside a nightly (it reads the published file).
+
+    Args:
+        regions: Regions whose pages to build, each with its Kreise (e.g. heilbronn-franken, 081, 08125). None
+            selected: every partner region (partner, Agentur-für-Arbeit districts, Regionalverbände) and its Kreise.
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
+    settings = Settings.from_env(data_dir)
+    summary = reporting.build(settings, regions)
+    get_run_logger().info("report: %d page(s), %d PDF(s): %s", len(summary["report_pages_written"]), len(summary["report_pdfs"]),
+                          summary["report"])
+    publish_report_artifacts(summary)
     return summary

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
 
 # One row, one fact. `status` is the warehouse's word for the provider's marker (catalog/statuses.yaml),
 # `marker` the sign as the provider wrote it; a suppressed value is NULL with its status, never 0.
-# The natural key of an observation: one value per indicator, region and period.
-OBSERVATION_KEY = ("indicator_id", "region_code", "period")
+# The natural key of an observation: one value per indicator, region, period and release. `release` is the
+# provider's release date of the figure where its file gives one (the IHK-Fachkräftemonitor's `Stand`: a
+# forecast for 2035 of July 2021 and one of June 2022 are two figures), NULL elsewhere; the marts compare the
+# newest release of each figure.
+OBSERVATION_KEY = ("indicator_id", "region_code", "period", "release")
 
 OBSERVATION_SCHEMA = pa.schema(
     [
@@ -38,6 +41,7 @@ OBSERVATION_SCHEMA = pa.schema(
         pa.field("table_id", pa.string(), nullable=False),
         pa.field("batch_id", pa.string(), nullable=False),
         pa.field("source_row", pa.int64(), nullable=False),
+        pa.field("release", pa.string()),
     ]
 )
 

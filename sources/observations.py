@@ -11,14 +11,14 @@ from sources.contract import OBSERVATION_KEY
 
 
 def find_duplicate_keys(obs: pa.Table) -> tuple[int, str] | None:
-    """The last file line and text of a repeated (indicator, region, period), or None.
+    """The last file line and text of a repeated (indicator, region, period, release), or None.
 
     The key columns are dictionary-encoded into one integer per row: much faster than grouping by
-    three string columns on a large batch.
+    string columns on a large batch. A NULL (no release) is a value of its own.
     """
     key = np.zeros(obs.num_rows, dtype=np.int64)
     for name in OBSERVATION_KEY:
-        encoded = pc.dictionary_encode(obs.column(name).combine_chunks())
+        encoded = pc.dictionary_encode(obs.column(name).combine_chunks(), null_encoding="encode")
         key = key * len(encoded.dictionary) + encoded.indices.to_numpy(zero_copy_only=False)
     repeated = pd.Series(key).duplicated(keep=False).to_numpy()
     if not repeated.any():
@@ -27,4 +27,5 @@ def find_duplicate_keys(obs: pa.Table) -> tuple[int, str] | None:
     rows = np.flatnonzero(key == first)
     r = obs.slice(int(rows[0]), 1).to_pylist()[0]
     last_row = int(pc.max(pc.take(obs.column("source_row"), pa.array(rows))).as_py())
-    return last_row, f"{r['indicator_id']} / {r['region_code']} / {r['period']} appears {len(rows)} times"
+    release = f" (release {r['release']})" if r["release"] else ""
+    return last_row, f"{r['indicator_id']} / {r['region_code']} / {r['period']}{release} appears {len(rows)} times"

@@ -10,6 +10,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="lm-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_API_URL"] = ""
+os.environ["LABOUR_MONITOR_REPORT"] = "off"  # runs leave the report out, except in the tests about it
 os.environ.pop("REGIO_USERNAME", None)
 os.environ.pop("REGIO_PASSWORD", None)
 

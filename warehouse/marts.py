@@ -13,6 +13,8 @@ from transforms.derive import FACT_COLUMNS, derive_values, sql_literal
 from warehouse.vintages import MergeCounts, merge_vintages
 
 MARTS_DIR = Path(__file__).parent / "marts"
+# A figure published in several releases (a partner's forecasts) is compared in its newest; marts.releases has them all.
+NEWEST_RELEASE = " QUALIFY row_number() OVER (PARTITION BY indicator_id, region_code, period ORDER BY release DESC NULLS LAST) = 1"
 
 
 def mart_files() -> list[Path]:
@@ -36,7 +38,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
     """
     catalog = catalog or default_catalog()
     now = now or datetime.now(UTC)
-    facts = con.sql(f"SELECT {', '.join(FACT_COLUMNS)} FROM core.observations WHERE valid_to IS NULL").to_arrow_table()
+    facts = con.sql(f"SELECT {', '.join(FACT_COLUMNS)} FROM core.observations WHERE valid_to IS NULL{NEWEST_RELEASE}").to_arrow_table()
     derived = derive_values(facts, catalog)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -54,8 +54,11 @@ CREATE TABLE IF NOT EXISTS core.observations (
     batch_id      VARCHAR NOT NULL,
     source_row    BIGINT NOT NULL,
     valid_from    TIMESTAMPTZ NOT NULL,
-    valid_to      TIMESTAMPTZ
+    valid_to      TIMESTAMPTZ,
+    release       VARCHAR
 );
+-- Warehouses built before releases were kept get the column (rows are written by name, so its place does not matter).
+ALTER TABLE core.observations ADD COLUMN IF NOT EXISTS release VARCHAR;
 COMMENT ON TABLE core.observations IS 'One row, one fact, with vintages: a revised figure closes the old row (valid_to) and opens a new one. valid_to IS NULL is the current figure.';
 COMMENT ON COLUMN core.observations.indicator_id IS 'Indicator id from catalog/indicators.yaml.';
 COMMENT ON COLUMN core.observations.region_code IS 'AGS of the region (5-digit Kreis, 3-digit Regierungsbezirk, 2-digit state) or DG for Germany.';
@@ -71,6 +74,7 @@ COMMENT ON COLUMN core.observations.batch_id IS 'Batch that delivered this vinta
 COMMENT ON COLUMN core.observations.source_row IS 'Line of the figure in the provider file (header = line 1).';
 COMMENT ON COLUMN core.observations.valid_from IS 'When this vintage was first loaded.';
 COMMENT ON COLUMN core.observations.valid_to IS 'When a revision replaced this vintage; NULL while current.';
+COMMENT ON COLUMN core.observations.release IS 'The provider''s release date of the figure where its file gives one (IHK-Fachkräftemonitor: Stand, e.g. 2022-06); part of the key: a forecast of another release is another figure. NULL for providers without releases.';
 
 CREATE TABLE IF NOT EXISTS core.region_values (
     indicator_id  VARCHAR NOT NULL,

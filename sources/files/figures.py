@@ -16,12 +16,13 @@ from sources.observations import find_duplicate_keys
 
 
 def add_fact(out: dict[str, list[Any]], cell: Any, kind: FileKind, table: SourceTable, catalog: Catalog, batch_id: str,
-          indicator_id: str, region: str, period: str, row: int, fail: Callable[[str], FileError]) -> None:
+             indicator_id: str, region: str, period: str, row: int, fail: Callable[[str], FileError],
+             release: str | None = None) -> None:
     """Append the observation of one value cell (a number, or a marker: NULL with its status) to `out`."""
     value, status, marker = cell_value(cell, kind, fail)
     fact = {"indicator_id": indicator_id, "region_code": region, "period": period, "freq": table.freq, "value": value,
             "unit": catalog.indicators[indicator_id].unit, "status": status, "marker": marker, "source_id": table.source,
-            "table_id": table.id, "batch_id": batch_id, "source_row": row}
+            "table_id": table.id, "batch_id": batch_id, "source_row": row, "release": release}
     for column, v in fact.items():
         out[column].append(v)
 

@@ -17,6 +17,7 @@ from sources.files.figures import add_fact, region_of, result, table_end
 from sources.periods import report_month
 
 PERIODS = {"A": r"^[0-9]{4}$", "Q": r"^[0-9]{4}-Q[1-4]$", "M": r"^[0-9]{4}-(0[1-9]|1[0-2])$"}
+RELEASE = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?")  # 2022, 2022-06 or 2021-07-21
 
 
 def header_labels(cells: list[Any]) -> list[str]:
@@ -157,6 +158,11 @@ def parse_long(rows: Rows, kind: FileKind, table: SourceTable, catalog: Catalog,
         unit = cell_text(cell_at(cells, col[kind.unit_column])) if kind.unit_column is not None else indicator.source_unit
         if unit != indicator.source_unit:
             raise fail(f"unit {unit!r} of {indicator_id} is not the catalog's {indicator.source_unit!r}", row=row, column=kind.unit_column)
+        release = None
+        if kind.release_column is not None:
+            release = cell_text(cell_at(cells, col[kind.release_column]))
+            if not RELEASE.fullmatch(release):
+                raise fail(f"release {release!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD", row=row, column=kind.release_column)
         add_fact(out, cell_at(cells, col[kind.value_column]), kind, table, catalog, batch_id, indicator_id, region, period, row,
-              lambda d, row=row: fail(d, row=row, column=kind.value_column))
+                 lambda d, row=row: fail(d, row=row, column=kind.value_column), release)
     return result(out, left_out, len(body), kind, line, fail)

@@ -194,6 +194,7 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
             "table_id": const(tid),
             "batch_id": const(batch_id),
             "source_row": sub_rows,
+            "release": pa.nulls(len(sel), pa.string()),
         }
     )
     del sub, marked

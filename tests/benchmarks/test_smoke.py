@@ -23,3 +23,8 @@ def test_the_ingest_benchmark_runs_and_reports_its_ratios():
 def test_the_mart_benchmark_runs_and_reports_the_rebuild():
     out = run("marts.py", "--kreise", "40", "--indicators", "4", "--years", "6")
     assert "full mart rebuild" in out and "core.observations                   960 rows" in out
+
+
+def test_the_report_benchmark_runs_and_reports_seconds_per_page():
+    out = run("report.py", "--kreise", "40", "--indicators", "4", "--years", "3", "--no-pdf")
+    assert "pages written: 42 (2 partner regions, 40 Kreise)" in out and "seconds per Kreis page" in out and "report total" in out

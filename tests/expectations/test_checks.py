@@ -25,6 +25,7 @@ def observations(rows: list[tuple[str, str, float | None, str | None]]) -> pa.Ta
         "table_id": ["12411-01-01-4"] * n,
         "batch_id": ["b"] * n,
         "source_row": list(range(2, n + 2)),
+        "release": [None] * n,
     }, schema=OBSERVATION_SCHEMA)
 
 

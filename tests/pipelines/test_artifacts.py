@@ -50,3 +50,9 @@ def test_a_clean_run_is_completed_without_problem_sections():
 def test_a_run_stopped_before_publishing_says_the_warehouse_is_unchanged():
     text = crash_markdown("backfill", "/srv/lm/data/labour_monitor.duckdb", OSError("disk full"))
     assert "`/srv/lm/data/labour_monitor.duckdb` is unchanged" in text and "OSError: disk full" in text
+
+
+def test_the_summary_links_the_regional_report_when_the_run_built_it():
+    text = run_markdown("nightly", RUN | {"report": "/srv/lm/data/report/index.html"})
+    assert "| Regional report | [/srv/lm/data/report/index.html](file:///srv/lm/data/report/index.html) |" in text
+    assert "Regional report" not in run_markdown("nightly", RUN | {"report": ""})

@@ -235,7 +235,7 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
 
     assert attempts == [7, 7]  # the retry downloaded nothing (7 GENESIS data requests)
     assert summary["batches"] == {"loaded": 13}  # and the Eurostat request and the five partner files (two BIBB workbooks)
-    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(317,)]
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(319,)]
     logs = logs_of(summary["run_id"])
     assert sum("not downloaded again" in m for m in logs) == 12  # per request: the two BIBB workbooks are one
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
@@ -292,8 +292,8 @@ def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_p
         rebuild_marts(data_dir=str(tmp_path))
     nightly(data_dir=str(tmp_path))
     summary = rebuild_marts(data_dir=str(tmp_path))
-    assert summary["tables"]["observations_latest"] == 317 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    assert summary["tables"]["observations_latest"] == 319 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
     artifacts = artifacts_of(summary["run_id"])
-    assert {"mart_table": "observations_latest", "rows": 317} in artifacts["build-marts-tables"]
+    assert {"mart_table": "observations_latest", "rows": 319} in artifacts["build-marts-tables"]
     assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
     assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]

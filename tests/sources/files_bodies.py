@@ -19,21 +19,23 @@ def rows() -> list[dict[str, str]]:
 
 def release_2021_rows() -> list[dict[str, str]]:
     """The file as it stood after the July 2021 release: without the June 2022 figures, with the 2035
-    forecasts of July 2021 (78,000 in all, 71,000 vocational) that the June 2022 release revised."""
-    return [r for r in rows() if r["Stand"] < "2022"] + file_rows(partner_figures(current=False))
+    forecasts of July 2021 (78,000 in all, 71,000 vocational) that the June 2022 release raised."""
+    return [r for r in rows() if r["Stand"] < "2022"]
 
 
-def _key(row: dict[str, str]) -> tuple[str, str, str]:
-    return row["Jahr"], row["Merkmal"], row["Qualifikation"]
+def _matches(row: dict[str, str], jahr: str, merkmal: str, qualifikation: str, stand: str | None) -> bool:
+    return (row["Jahr"], row["Merkmal"], row["Qualifikation"]) == (jahr, merkmal, qualifikation) and stand in (None, row["Stand"])
 
 
 def edit(rows_: list[dict[str, str]], jahr: str, merkmal: str = "Engpass", qualifikation: str = "Insgesamt",
-         **cells: str) -> list[dict[str, str]]:
-    """The rows with one real row's cells replaced (to make a bad or marked file from real figures)."""
-    assert sum(_key(r) == (jahr, merkmal, qualifikation) for r in rows_) == 1
-    return [r | cells if _key(r) == (jahr, merkmal, qualifikation) else r for r in rows_]
+         stand: str | None = None, **cells: str) -> list[dict[str, str]]:
+    """The rows with one real row's cells replaced (to make a bad or marked file from real figures); `stand` picks
+    the release where a year has figures of two (2035)."""
+    assert sum(_matches(r, jahr, merkmal, qualifikation, stand) for r in rows_) == 1
+    return [r | cells if _matches(r, jahr, merkmal, qualifikation, stand) else r for r in rows_]
 
 
-def line(rows_: list[dict[str, str]], jahr: str, merkmal: str = "Engpass", qualifikation: str = "Insgesamt") -> int:
+def line(rows_: list[dict[str, str]], jahr: str, merkmal: str = "Engpass", qualifikation: str = "Insgesamt",
+         stand: str | None = None) -> int:
     """File line (CSV) or sheet row (XLSX) of a figure: the header is line 1."""
-    return next(i for i, r in enumerate(rows_) if _key(r) == (jahr, merkmal, qualifikation)) + 2
+    return next(i for i, r in enumerate(rows_) if _matches(r, jahr, merkmal, qualifikation, stand)) + 2

@@ -37,14 +37,14 @@ def test_the_drop_folder_file_is_one_payload_hashed_by_its_content(tmp_path, cat
     payload = fetch_one(client(catalog, kinds, tmp_path), catalog)
     assert payload.sha256 == hashlib.sha256(data).hexdigest() and payload.data == payload.body == data
     assert payload.url.endswith("/" + CSV_NAME) and payload.request == {} and payload.content_type == "text/csv"
-    assert parse_payload(payload, catalog.tables[KIND], catalog, "b1").observations.num_rows == 15
+    assert parse_payload(payload, catalog.tables[KIND], catalog, "b1").observations.num_rows == 17
 
 
 def test_an_xlsx_in_the_drop_folder_is_read_too(tmp_path, catalog, kinds):
     (tmp_path / XLSX_NAME).write_bytes(xlsx_bytes(rows()))
     payload = fetch_one(client(catalog, kinds, tmp_path), catalog)
     assert payload.content_type.endswith("spreadsheetml.sheet")
-    assert parse_payload(payload, catalog.tables[KIND], catalog, "b1").observations.num_rows == 15
+    assert parse_payload(payload, catalog.tables[KIND], catalog, "b1").observations.num_rows == 17
 
 
 def test_two_files_of_one_kind_are_an_error_naming_both(tmp_path, catalog, kinds):
@@ -97,7 +97,7 @@ def test_a_url_kind_is_fetched_over_http_recorded_and_replayed(tmp_path, catalog
     replayed = fetch_one(client(catalog, by_url, http=replayer), catalog)
     assert live.data == replayed.data == data and replayed.url == URL and replayed.etag == '"v1"'
     result = parse_payload(replayed, catalog.tables[KIND], catalog, "b1")
-    assert result.observations.num_rows == 15
+    assert result.observations.num_rows == 17
 
 
 @pytest.mark.parametrize(

@@ -12,29 +12,40 @@ from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, csv_bytes, edit, 
 
 # What the nightly run asks in live mode: the table's first year to this year, no regional selection.
 LIVE = TableRequest(SOURCE, KIND, 2010, 2026)
-HF_2035 = "SELECT indicator_id, value, valid_to IS NULL FROM core.observations WHERE region_code = 'heilbronn-franken' AND period = '2035' ORDER BY ALL"
+HF_2035 = ("SELECT indicator_id, release, value, valid_to IS NULL FROM core.observations "
+           "WHERE region_code = 'heilbronn-franken' AND period = '2035' ORDER BY ALL")
 
 
 def payload(data: bytes) -> RawPayload:
     return RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{CSV_NAME}", {}, data, data, "text/csv", datetime.now(UTC))
 
 
-def test_a_new_release_of_the_file_opens_new_vintages_and_the_same_file_again_changes_nothing(con, catalog, validator, tmp_path):
+def test_a_new_release_keeps_the_earlier_one_and_the_same_file_again_changes_nothing(con, catalog, validator, tmp_path):
+    """Each release (Stand) is a figure of its own: the June 2022 forecast for 2035 stands beside that of July 2021
+    (the report draws one line per release); a correction of a release opens a new vintage of that release."""
     july_2021 = payload(csv_bytes(release_2021_rows()))
     first = process_payload(con, july_2021, LIVE, catalog, tmp_path, "r1", validator)
     assert (first.outcome, first.rows_new) == ("loaded", 14), first.message
-    assert con.execute(HF_2035).fetchall() == [("skilled_labour_shortage", 78000.0, True), ("skilled_labour_shortage_vocational", 71000.0, True)]
+    assert con.execute(HF_2035).fetchall() == [("skilled_labour_shortage", "2021-07", 78000.0, True),
+                                               ("skilled_labour_shortage_vocational", "2021-07", 71000.0, True)]
 
     again = process_payload(con, payload(csv_bytes(release_2021_rows())), LIVE, catalog, tmp_path, "r2", validator)
     assert again.outcome == "unchanged"
 
     june_2022 = process_payload(con, payload(csv_bytes(rows())), LIVE, catalog, tmp_path, "r3", validator)
-    assert (june_2022.outcome, june_2022.rows_new, june_2022.rows_revised, june_2022.rows_unchanged) == ("loaded", 1, 2, 12)
+    assert (june_2022.outcome, june_2022.rows_new, june_2022.rows_revised, june_2022.rows_unchanged) == ("loaded", 3, 0, 14)
     assert con.execute(HF_2035).fetchall() == [
-        ("skilled_labour_shortage", 78000.0, False), ("skilled_labour_shortage", 81000.0, True),
-        ("skilled_labour_shortage_vocational", 71000.0, False), ("skilled_labour_shortage_vocational", 75000.0, True),
+        ("skilled_labour_shortage", "2021-07", 78000.0, True), ("skilled_labour_shortage", "2022-06", 81000.0, True),
+        ("skilled_labour_shortage_vocational", "2021-07", 71000.0, True), ("skilled_labour_shortage_vocational", "2022-06", 75000.0, True),
     ]
-    assert con.execute("SELECT count(*) FROM raw.batches WHERE table_id = ?", [KIND]).fetchone() == (2,)
+    # edit: the June 2022 forecast corrected within its release: a revision of that release only
+    corrected = process_payload(con, payload(csv_bytes(edit(rows(), "2035", stand="2022-06", Wert="82000"))), LIVE, catalog,
+                                tmp_path, "r4", validator)
+    assert (corrected.rows_new, corrected.rows_revised) == (0, 1)
+    assert con.execute(HF_2035).fetchall()[:3] == [
+        ("skilled_labour_shortage", "2021-07", 78000.0, True), ("skilled_labour_shortage", "2022-06", 81000.0, False),
+        ("skilled_labour_shortage", "2022-06", 82000.0, True)]
+    assert con.execute("SELECT count(*) FROM raw.batches WHERE table_id = ?", [KIND]).fetchone() == (3,)
 
 
 def test_forecast_years_and_a_surplus_pass_validation_for_the_partner_region(con, catalog, validator, tmp_path):
@@ -54,7 +65,7 @@ def snapshot(con):
         # edit: the 2019 figure replaced by text
         (edit(rows(), "2019", Wert="ca. 25000"), [CSV_NAME, f"row {line(rows(), '2019')}", "'Wert'", "ca. 25000"]),
         # edit: a year beyond the declared horizon 2040 (the 2035 forecast moved to 2045)
-        (edit(rows(), "2035", Jahr="2045"), ["expect_column_values_to_be_between", "year"]),
+        (edit(rows(), "2035", stand="2022-06", Jahr="2045"), ["expect_column_values_to_be_between", "year"]),
         # edit: every figure put on the state instead of the IHK district: the partner region is missing
         ([r | {"Region": "08"} for r in rows()], ["Kreise missing", "heilbronn-franken"]),
         # edit: a negative supply (supply is a count; only the shortage may be negative)

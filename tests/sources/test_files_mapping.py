@@ -16,7 +16,7 @@ def test_the_mapping_is_read_from_yaml(catalog):
     kind = load_kinds(catalog)[KIND]
     assert kind.source == "ihk-heilbronn-franken" and kind.file == "ihk-fachkraeftemonitor*" and kind.url is None
     assert (kind.region_column, kind.period_column, kind.value_column, kind.unit_column) == ("Region", "Jahr", "Wert", "Einheit")
-    assert kind.indicator_columns == ("Merkmal", "Qualifikation") and kind.ignored == ("Stand", "Quelle")
+    assert kind.indicator_columns == ("Merkmal", "Qualifikation") and kind.ignored == ("Quelle",) and kind.release_column == "Stand"
     assert kind.regions == {"IHK-Bezirk Heilbronn-Franken": "heilbronn-franken"}
     # every qualification level of supply, demand and shortage has its own catalog indicator
     for merkmal, measure in (("Angebotspotenzial", "supply"), ("Nachfragepotenzial", "demand"), ("Engpass", "shortage")):
@@ -47,7 +47,7 @@ def test_a_relabelled_mapping_reads_the_relabelled_file(tmp_path, catalog):
     kind = load_kinds(catalog, path)[KIND]
     relabelled = [r | {"Merkmal": "Fachkräfteengpass"} if r["Merkmal"] == "Engpass" else r for r in rows()]
     result = parse_file(csv_bytes(relabelled), CSV_NAME, catalog.tables[KIND], catalog, "b1", kind=kind)
-    assert result.observations.num_rows == 15
+    assert result.observations.num_rows == 17
     with pytest.raises(FileError, match="unknown indicator 'Engpass / Insgesamt'"):
         parse_file(csv_bytes(rows()), CSV_NAME, catalog.tables[KIND], catalog, "b1", kind=kind)
 

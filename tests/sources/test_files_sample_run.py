@@ -24,7 +24,7 @@ def warehouse(tmp_path_factory):
 def test_the_sample_run_loads_the_partner_file(warehouse):
     summary, _ = warehouse
     (partner,) = [r for r in summary["results"] if r["source_id"] == SOURCE]
-    assert (partner["table_id"], partner["outcome"], partner["rows_new"]) == (KIND, "loaded", 15)
+    assert (partner["table_id"], partner["outcome"], partner["rows_new"]) == (KIND, "loaded", 17)
 
 
 def test_heilbronn_franken_shows_the_partner_figures_beside_genesis(warehouse):

@@ -1,4 +1,4 @@
--- A view (always current, nothing to rebuild): the current provider figure of every indicator × region × period, with labels, unit, status and credit line.
+-- A view (always current, nothing to rebuild): the current provider figure of every indicator × region × period (× release, where the provider gives one), with labels, unit, status and credit line.
 CREATE OR REPLACE VIEW marts.observations_latest AS
 SELECT
     o.indicator_id,
@@ -20,6 +20,7 @@ SELECT
     o.table_id,
     src.citation,
     src.licence,
+    o.release,
     o.valid_from      AS published_since,
     o.batch_id
 FROM core.observations o
@@ -29,7 +30,7 @@ JOIN core.sources src ON src.source_id = o.source_id
 LEFT JOIN core.statuses s ON s.marker = o.marker AND s.provider = src.provider
 WHERE o.valid_to IS NULL;
 
-COMMENT ON VIEW marts.observations_latest IS 'Current provider figure of every indicator, region and period (as loaded, with batch and marker) with German and English labels, unit, status flags and the source''s credit line.';
+COMMENT ON VIEW marts.observations_latest IS 'Current provider figure of every indicator, region and period, and release where the provider gives one (as loaded, with batch and marker) with German and English labels, unit, status flags and the source''s credit line.';
 COMMENT ON COLUMN marts.observations_latest.indicator_id IS 'Indicator id (core.indicators).';
 COMMENT ON COLUMN marts.observations_latest.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.observations_latest.indicator_label_en IS 'Indicator label, English.';
@@ -49,5 +50,6 @@ COMMENT ON COLUMN marts.observations_latest.source_id IS 'Source of the figure.'
 COMMENT ON COLUMN marts.observations_latest.table_id IS 'Provider table of the figure.';
 COMMENT ON COLUMN marts.observations_latest.citation IS 'Credit line to show with the figure.';
 COMMENT ON COLUMN marts.observations_latest.licence IS 'Licence of the figure.';
+COMMENT ON COLUMN marts.observations_latest.release IS 'The provider''s release date of the figure (partner files: Stand); NULL where the provider gives none.';
 COMMENT ON COLUMN marts.observations_latest.published_since IS 'When this vintage was first loaded.';
 COMMENT ON COLUMN marts.observations_latest.batch_id IS 'Batch that delivered it (raw.batches).';

@@ -1,0 +1,178 @@
+"""Build the regional report from the published warehouse: the index page, a page per region with CSV/XLSX of
+every chart's numbers, and one PDF per partner region (the meeting pack, printed by headless Chromium).
+
+Pages are rendered from the marts (read-only) and compared with what the last build wrote (`manifest.json`:
+a hash per page): with `only_changed`, a page whose content is the same is left as it is, with its downloads
+and its PDF. The index page is written on every build. A lock keeps two builds of one folder apart.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import jinja2
+
+from reports.browser import Browser, BrowserMissing
+from reports.downloads import write_downloads
+from reports.figures import read_figures
+from reports.files import write_bytes, write_text
+from reports.formats import timestamp
+from reports.layout import Layout, load_layout
+from reports.pages import Pages
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+MANIFEST = "manifest.json"
+GROUPS = (("Partnerregionen", None), ("Regierungsbezirke", ("regbez",)), ("Kreise", ("kreis",)))
+
+
+class ReportError(ValueError):
+    """No published warehouse, an unknown region, or a layout naming what the warehouse does not know."""
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    index: Path
+    pages: dict[str, Path] = field(default_factory=dict)  # every region page built or kept
+    written: list[str] = field(default_factory=list)  # regions whose page was (re)written
+    unchanged: list[str] = field(default_factory=list)  # regions whose page stayed as it was
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    pdf_missing: str = ""  # why no PDF was printed (no Chromium)
+    seconds: dict[str, float] = field(default_factory=dict)  # per page written, PDF included
+    total_seconds: float = 0.0
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def partner_regions(con: duckdb.DuckDBPyConnection, layout: Layout) -> list[str]:
+    return [c for (c,) in con.execute("SELECT region_code FROM core.regions WHERE list_contains(?, level) ORDER BY region_code",
+                                      [list(layout.partner_levels)]).fetchall()]
+
+
+def resolve(con: duckdb.DuckDBPyConnection, layout: Layout, regions: list[str] | None, built: set[str] = frozenset()) -> list[str]:
+    """The regions whose pages to build: those asked for (or every partner region), each with its member Kreise,
+    and those of `built` (pages an earlier build wrote, kept up to date) that the warehouse still knows."""
+    asked = regions or partner_regions(con, layout)
+    known = dict(con.execute("SELECT region_code, members FROM core.regions WHERE level <> 'country'").fetchall())
+    unknown = [r for r in asked if r not in known]
+    if unknown:
+        raise ReportError(f"unknown region(s) {unknown}; e.g. heilbronn-franken, 081, 08125 (core.regions)")
+    return sorted({c for r in asked for c in (r, *known[r])} | (built & set(known)))
+
+
+def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None, only_changed: bool = False,
+                 pdf: bool = True, layout: Layout | None = None) -> BuildResult:
+    """Build the report of `regions` (default: every partner region and its Kreise) into `out_dir`. With
+    `only_changed`, the pages an earlier build wrote on demand are rendered too, and only changed pages written."""
+    started = time.perf_counter()
+    manifest_path = out_dir / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    layout = layout or load_layout()
+    if not db_path.exists():
+        raise ReportError(f"no published warehouse at {db_path}: run `labour-monitor run` first")
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        known = {i for (i,) in con.execute("SELECT indicator_id FROM core.indicators").fetchall()}
+        units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM core.indicators").fetchall()}
+        if unknown := layout.unknown(known, units):
+            raise ReportError(f"the report layout names what the warehouse does not know: {unknown}")
+        codes = resolve(con, layout, regions, set(manifest) if only_changed else set())
+        partners = set(partner_regions(con, layout))
+        figures = read_figures(con, layout, codes)
+        published = con.execute("SELECT max(last_checked_at) FROM marts.data_status").fetchone()[0]
+    finally:
+        con.close()
+    pages = Pages(figures, layout)
+    with _locked(out_dir):
+        result = BuildResult(out_dir, out_dir / "index.html")
+        (out_dir / "assets").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(HERE / "static" / "report.css", out_dir / "assets" / "report.css")
+        linked = set(manifest) | set(codes)
+        printing: list[str] = []
+        for code in codes:
+            t0 = time.perf_counter()
+            page = pages.region(code)
+            pdf_link = f"../pdf/{code}.pdf" if pdf and code in partners else None
+            html = _templates().get_template("region.html.j2").render(page=page, root="../", linked=linked, pdf=pdf_link,
+                                                                      downloads=f"../downloads/{code}/")
+            digest = hashlib.sha256(html.encode()).hexdigest()
+            path = out_dir / "regions" / f"{code}.html"
+            result.pages[code] = path
+            if only_changed and manifest.get(code) == digest and path.exists():
+                result.unchanged.append(code)
+                continue
+            write_text(path, html)
+            folder = out_dir / "downloads" / code
+            shutil.rmtree(folder, ignore_errors=True)
+            for section in page.sections:
+                for chart in section.charts:
+                    write_downloads(chart, folder)
+            manifest[code] = digest
+            result.written.append(code)
+            result.seconds[code] = time.perf_counter() - t0
+            if pdf_link:
+                printing.append(code)
+        if printing:
+            _print(out_dir, printing, result)
+        _write_index(out_dir, pages, layout, set(manifest), published)
+        write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    result.total_seconds = time.perf_counter() - started
+    return result
+
+
+def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
+    """The PDF of each partner region page: the page printed by Chromium with its print stylesheet."""
+    try:
+        with Browser() as browser:
+            for code in codes:
+                t0 = time.perf_counter()
+                visit = browser.open(result.pages[code].resolve().as_uri(), settle=False)  # a page without scripts
+                path = out_dir / "pdf" / f"{code}.pdf"
+                write_bytes(path, browser.pdf(visit))
+                browser.close_tab(visit)
+                result.pdfs[code] = path
+                result.seconds[code] = result.seconds.get(code, 0.0) + time.perf_counter() - t0
+    except BrowserMissing as exc:
+        result.pdf_missing = str(exc)
+        log.warning("report: no PDFs: %s", exc)
+
+
+def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], published: datetime | None) -> None:
+    groups = []
+    for title, levels in GROUPS:
+        wanted = levels or layout.partner_levels
+        listed = sorted((r for r in pages.figures.regions.values() if r.level in wanted), key=lambda r: (r.level, r.name_de))
+        groups.append({"title": title, "rows": pages.overview([r.region_code for r in listed])})
+    revisions, revised_total = pages.revisions()
+    html = _templates().get_template("index.html.j2").render(
+        root="", groups=groups, columns=pages.overview_columns(), linked=linked, status=pages.data_status(),
+        revisions=revisions, revised_total=revised_total, published=timestamp(published))
+    write_text(out_dir / "index.html", html)
