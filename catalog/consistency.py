@@ -42,6 +42,9 @@ def check_catalog(cat: Catalog) -> None:
         bad = [m for m in r.members if m not in cat.regions or cat.regions[m].level != "kreis"]
         if bad:
             raise CatalogError(f"{where}: members {bad} are not Kreise of the catalog")
+    bad = [s for s in cat.scope.states if s not in cat.regions or cat.regions[s].level != "state"]
+    if bad:
+        raise CatalogError(f"regions.yaml: scope: states {bad} are not states of the catalog")
     for t in cat.tables.values():
         where = f"indicators.yaml: table {t.id!r}"
         if t.source not in cat.sources:

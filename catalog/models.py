@@ -54,6 +54,12 @@ class Region(Entry):
         return self
 
 
+class Scope(Entry):
+    """The states the warehouse covers completely (catalog/regions.yaml `scope:`)."""
+
+    states: Annotated[tuple[Text, ...], Field(min_length=1)]
+
+
 class Source(Entry):
     id: Text
     provider: Text

@@ -32,7 +32,7 @@ def svb_table(catalog):
 
 
 def svb_rows() -> list[tuple]:
-    return flat_rows([r for r in figures() if r["table"] == SVB])
+    return flat_rows([r for r in figures() if r["table"] == SVB and r["period"] == "2023-06-30"])
 
 
 def pop_file(rows: list[tuple] | None = None, quality: bool = True) -> bytes:
@@ -320,7 +320,7 @@ def test_duplicated_rows_are_a_format_error(pop_table, catalog):
 
 @pytest.mark.parametrize("quality", [True, False], ids=["quality-on", "quality-off"])
 def test_header_only_file_gives_no_observations(pop_table, catalog, quality):
-    data = ("\ufeff" + ";".join(header(len(LAYOUTS[POP].variables), quality)) + "\n").encode("utf-8")
+    data = ("\ufeff" + ";".join(header(len(LAYOUTS[POP].contents[0].variables), quality)) + "\n").encode("utf-8")
     result = parse(data, pop_table, catalog)
     assert result.observations.num_rows == 0 and result.rows_read == 0
     assert result.observations.schema == OBSERVATION_SCHEMA
