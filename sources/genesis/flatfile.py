@@ -29,7 +29,7 @@ _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", "value_variable_code")
 
 
-def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
+def read_flat(data: bytes, source: str, table: str) -> pa.Table:
     """Read the flat file as strings, leaving out the label columns: rows are matched on codes, never on labels
     (labels drift between releases). A label holding a ";" comes double-quoted: a real CSV reader takes it whole."""
     if not data.strip(b"\xef\xbb\xbf \r\n"):
@@ -138,7 +138,7 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     Row numbers in errors are file lines (the header is line 1).
     """
     src, tid = table.source, table.id
-    flat = _read_flat(data, src, tid)
+    flat = read_flat(data, src, tid)
     n = flat.num_rows
     blocks = _blocks(flat)
     row_no = pa.array(np.arange(2, n + 2, dtype=np.int64))
