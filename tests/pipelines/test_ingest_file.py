@@ -35,7 +35,7 @@ EXCERPTS = {
 
 
 def real_flat_file(name: str) -> bytes:
-    """The excerpt as the server's flat file: its annotation lines (starting with #) left out."""
+    """A real file as it was downloaded: its annotation lines (starting with #) left out."""
     lines = (REAL / name).read_text(encoding="utf-8").splitlines()
     return ("\n".join(line for line in lines if not line.startswith("#")) + "\n").encode("utf-8")
 
@@ -98,9 +98,8 @@ def test_the_zip_as_served_loads_and_a_kreis_of_the_scope_missing_quarantines_it
 
 def test_an_old_website_table_export_is_refused_naming_the_flat_file_download(tmp_path, capsys):
     # The 2025 website export of 13211-02-05-4 ("Tabelle:" CSV), its first lines as in the real file
-    lines = (REAL / "genesis_13211-02-05-4_oldcsv_schulabschluss-data-story-v2_2025.txt").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "13211-02-05-4_2025.csv"
-    path.write_text("\n".join(line for line in lines if not line.startswith("#")) + "\n", encoding="utf-8")
+    path.write_bytes(real_flat_file("genesis_13211-02-05-4_oldcsv_schulabschluss-data-story-v2_2025.txt"))
     assert main(["--data-dir", str(tmp_path / "data"), "ingest", "regionalstatistik", "--file", str(path), "--tables", "13211-02-05-4"]) == 1
     err = capsys.readouterr().err
     assert "website" in err and "Flat-File CSV" in err and "ffcsv" in err
@@ -109,9 +108,8 @@ def test_an_old_website_table_export_is_refused_naming_the_flat_file_download(tm
 
 def test_another_table_than_asked_is_refused_by_its_variables_not_its_statistic(tmp_path, capsys):
     # 13211-01-03-5 is statistic 13211 too, but for Gemeinden (real GastroViewer ffcsv, read where it lies)
-    lines = (REAL / "genesis_13211-01-03-5_ffcsv_GastroViewer.txt").read_text(encoding="utf-8").splitlines()
     path = tmp_path / "download.csv"
-    path.write_text("\n".join(line for line in lines if not line.startswith("#")) + "\n", encoding="utf-8")
+    path.write_bytes(real_flat_file("genesis_13211-01-03-5_ffcsv_GastroViewer.txt"))
     assert main(["--data-dir", str(tmp_path / "data"), "ingest", "regionalstatistik", "--file", str(path), "--tables", "13211-02-05-4"]) == 1
     err = capsys.readouterr().err
     assert "another table than 13211-02-05-4" in err
