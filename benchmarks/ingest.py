@@ -82,14 +82,14 @@ SEX_IDS = {"": "total", "GESM": "male", "GESW": "female"}
 
 
 def layout():
-    from sample.ffcsv import Layout
+    from sample.ffcsv import Content, Layout
 
     return Layout(
-        "12411", "Fortschreibung des Bevölkerungsstandes", "STAG", "Stichtag", "BEVSTD", "Bevölkerungsstand", "Anzahl",
-        (
+        "12411", "Fortschreibung des Bevölkerungsstandes", "STAG", "Stichtag",
+        (Content("BEVSTD", "Bevölkerungsstand", "Anzahl", (
             ("GES", "Geschlecht", dict(SEXES)),
             ("ALTX20", "Altersgruppen (unter 3 bis 75 u. m.)", dict(AGE_GROUPS)),
-        ),
+        )),),
     )
 
 
@@ -156,7 +156,7 @@ def bench_catalog(n_kreise: int):
                                level="kreis", parent=STATE)
     table = SourceTable(
         id=TABLE_ID, source=SOURCE_ID, title_de="Bevölkerung nach Geschlecht und Altersgruppen (17) - Stichtag 31.12. - "
-        "regionale Tiefe: Kreise und krfr. Städte", freq="A", start_year=FIRST_YEAR, verified=False,
+        "regionale Tiefe: Kreise und krfr. Städte", freq="A", start_year=FIRST_YEAR, verified=False, confirmed_from=("code list",),
         note="benchmark only: generated figures",
     )
     indicators = {}  # only the benchmark table's: the real catalog's age groups of this table would clash

@@ -28,6 +28,7 @@ from catalog.models import (
     Formula,
     Indicator,
     Region,
+    Scope,
     Source,
     SourceTable,
     Status,
@@ -36,7 +37,7 @@ from catalog.reading import CatalogError, entries, read_yaml, unique
 
 __all__ = [
     "AGGREGATE_LEVELS", "CATALOG_DIR", "PUBLISHED_LEVELS", "SUMMABLE_LEVELS", "Aggregation", "Catalog", "CatalogError",
-    "DerivedIndicator", "Formula", "Indicator", "Region", "Source", "SourceTable", "Status", "base_url_variable",
+    "DerivedIndicator", "Formula", "Indicator", "Region", "Scope", "Source", "SourceTable", "Status", "base_url_variable",
     "default_catalog", "load_catalog",
 ]
 
@@ -53,6 +54,7 @@ class Catalog:
     flags: dict[str, dict[str, Status]] = field(default_factory=dict)  # other providers' markers: provider -> marker -> status
     derived: dict[str, DerivedIndicator] = field(default_factory=dict)
     computed_statuses: dict[str, Status] = field(default_factory=dict)  # statuses without a provider marker
+    scope: Scope = Scope(states=("08",))  # the states covered completely (regions.yaml `scope:`)
 
     def markers(self, provider: str) -> dict[str, Status]:
         """The value markers of one provider (catalog/statuses.yaml), keyed by the sign it writes."""
@@ -72,11 +74,19 @@ class Catalog:
         return [t for t in self.tables.values() if t.source == source_id]
 
     def region_scope(self) -> tuple[str, ...]:
-        """AGS prefixes the catalog covers completely: the codes of its states (e.g. ``08``)."""
-        return tuple(r.code for r in self.regions.values() if r.level == "state")
+        """AGS prefixes the warehouse covers completely: the codes of the scope's states (e.g. ``08``)."""
+        return self.scope.states
 
     def kreise(self) -> list[Region]:
         return [r for r in self.regions.values() if r.level == "kreis"]
+
+    def in_scope(self, code: str) -> bool:
+        """Whether a provider-published region (Germany, a state, a Regierungsbezirk, a Kreis) lies in the scope."""
+        return self.regions[code].level == "country" or code.startswith(self.scope.states)
+
+    def kreise_in_scope(self) -> list[Region]:
+        """The Kreise every answer for a whole table must hold: those of the scope's states."""
+        return [k for k in self.kreise() if self.in_scope(k.code)]
 
     def members(self, code: str) -> tuple[str, ...]:
         """The Kreise whose figures add up to region `code`: an aggregate's members, or the Kreise
@@ -122,8 +132,9 @@ def base_url_variable(source_id: str) -> str:
 
 def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     """Read and check the catalog files in `directory`."""
-    regions = unique(entries(Region, read_yaml(directory / "regions.yaml", ["regions"])["regions"], "regions.yaml", "region",
-                             key="code"), "regions.yaml", key="code")
+    doc = read_yaml(directory / "regions.yaml", ["scope", "regions"])
+    regions = unique(entries(Region, doc["regions"], "regions.yaml", "region", key="code"), "regions.yaml", key="code")
+    (scope,) = entries(Scope, [doc["scope"]], "regions.yaml", "scope", key="states")
     sources = unique(entries(Source, read_yaml(directory / "sources.yaml", ["sources"])["sources"], "sources.yaml", "source"),
                      "sources.yaml")
     doc = read_yaml(directory / "indicators.yaml", ["tables", "indicators", "derived"])
@@ -139,7 +150,7 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     computed = unique(entries(ComputedStatus, doc["computed"], "statuses.yaml", "computed status", key="status"),
                       "statuses.yaml computed", key="status")
     cat = Catalog(regions, sources, tables, indicators,
-                  by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed))
+                  by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed), scope=scope)
     check_catalog(cat)
     return cat
 

@@ -42,6 +42,9 @@ def check_catalog(cat: Catalog) -> None:
         bad = [m for m in r.members if m not in cat.regions or cat.regions[m].level != "kreis"]
         if bad:
             raise CatalogError(f"{where}: members {bad} are not Kreise of the catalog")
+    bad = [s for s in cat.scope.states if s not in cat.regions or cat.regions[s].level != "state"]
+    if bad:
+        raise CatalogError(f"regions.yaml: scope: states {bad} are not states of the catalog")
     for t in cat.tables.values():
         where = f"indicators.yaml: table {t.id!r}"
         if t.source not in cat.sources:
@@ -49,9 +52,14 @@ def check_catalog(cat: Catalog) -> None:
         unknown = [r for r in t.regions if r not in cat.regions]
         if unknown:
             raise CatalogError(f"{where}: regions {unknown} are not in regions.yaml")
+        if cat.sources[t.source].provider == "genesis" and not t.confirmed_from:
+            raise CatalogError(f"{where}: a GENESIS table says what it was confirmed from (confirmed_from)")
     for i in cat.indicators.values():
         if i.table not in cat.tables:
             raise CatalogError(f"indicators.yaml: indicator {i.id!r}: table {i.table!r} is not declared under tables:")
+        if i.aggregation.method == "unavailable" and i.aggregation.status not in cat.computed_statuses:
+            raise CatalogError(f"indicators.yaml: indicator {i.id!r}: aggregation status {i.aggregation.status!r} "
+                               "is not a computed status of statuses.yaml")
     for d in cat.derived.values():
         if d.id in cat.indicators:
             raise CatalogError(f"indicators.yaml: derived indicator {d.id!r}: id is also a provider indicator")

@@ -21,6 +21,7 @@ AGGREGATE_LEVELS = ("partner", "aa_district", "regionalverband")
 SUMMABLE_LEVELS = ("regbez", "state", *AGGREGATE_LEVELS)
 Level = Literal["country", "state", "regbez", "kreis", "partner", "aa_district", "regionalverband"]
 Freq = Literal["A", "Q", "M"]
+Confirmation = Literal["recorded response", "real ffcsv", "code list", "labels"]
 FORMULA_KINDS = ("ratio", "difference", "sum", "change_pct")
 # Report months as the German statistics offices write them ("Juni 2023"): a file kind names one, files and the BA's API write them.
 MONTHS = {name: n for n, name in enumerate(("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
@@ -51,6 +52,12 @@ class Region(Entry):
         if self.level == "kreis" and not re.fullmatch(r"[0-9]{5}", self.code):
             raise ValueError("a Kreis code is a 5-digit AGS")
         return self
+
+
+class Scope(Entry):
+    """The states the warehouse covers completely (catalog/regions.yaml `scope:`)."""
+
+    states: Annotated[tuple[Text, ...], Field(min_length=1)]
 
 
 class Source(Entry):
@@ -84,11 +91,18 @@ class SourceTable(Entry):
     # A provider that answers for one region per request (the BA API): region level -> the query parameter
     # that takes the region's name.
     region_parameters: dict[Level, Text] = {}
+    # What the table's codes, units and labels were checked against: a response recorded from the API, a real flat
+    # file (ffcsv) of this table published by a third party, the provider's code list (GENESIS metadata), or only
+    # the labels of a website export. `verified: true` needs a response or a real ffcsv.
+    confirmed_from: tuple[Confirmation, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> SourceTable:
         if self.end_year is not None and self.end_year < self.start_year:
             raise ValueError(f"end_year {self.end_year} before start_year {self.start_year}")
+        if self.confirmed_from and self.verified != bool({"recorded response", "real ffcsv"} & set(self.confirmed_from)):
+            raise ValueError(f"verified: {str(self.verified).lower()} does not fit confirmed_from {list(self.confirmed_from)}: "
+                             "a table is verified exactly when a recorded response or a real ffcsv confirms it")
         if set(self.region_parameters) - set(self.levels or PUBLISHED_LEVELS):
             raise ValueError(f"region_parameters {sorted(self.region_parameters)} name levels the table is not published for")
         return self
@@ -100,19 +114,24 @@ class SourceTable(Entry):
 class Aggregation(Entry):
     """How Kreis figures combine into a larger region: a sum, or a ratio recomputed from two indicators.
 
-    In YAML: `sum`, `none`, `formula` (derived indicators: the formula on aggregated operands), or
-    `{numerator, denominator, scale}` for a ratio."""
+    In YAML: `sum`, `none`, `formula` (derived indicators: the formula on aggregated operands),
+    `{numerator, denominator, scale}` for a ratio, or `{unavailable: <computed status>}` for a figure that
+    cannot be computed for larger regions (a rate without a published count to weigh it): those regions get
+    NULL with that status, which says why, never an average."""
 
-    method: Literal["sum", "ratio", "none", "formula"]
+    method: Literal["sum", "ratio", "none", "formula", "unavailable"]
     numerator: str | None = None
     denominator: str | None = None
     scale: float = 1.0
+    status: str | None = None  # unavailable: the computed status of catalog/statuses.yaml the regions get
 
     @model_validator(mode="before")
     @classmethod
     def _from_yaml(cls, raw: Any) -> Any:
         if isinstance(raw, str):
             return {"method": raw}
+        if isinstance(raw, dict) and set(raw) == {"unavailable"}:
+            return {"method": "unavailable", "status": raw["unavailable"]}
         if isinstance(raw, dict) and "method" not in raw:
             return {"method": "ratio", **raw}
         return raw
@@ -121,6 +140,8 @@ class Aggregation(Entry):
     def _ratio_inputs(self) -> Aggregation:
         if (self.method == "ratio") != bool(self.numerator and self.denominator):
             raise ValueError("a ratio aggregation is {numerator, denominator, scale}: both indicators, and only for a ratio")
+        if (self.method == "unavailable") != bool(self.status):
+            raise ValueError("`{unavailable: <status>}` names the computed status larger regions get; only it has a status")
         return self
 
     def inputs(self) -> tuple[str, ...]:

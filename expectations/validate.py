@@ -49,9 +49,9 @@ class Verdict:
 
 def expected_kreise(request: TableRequest, catalog: Catalog) -> list[str]:
     """The catalog Kreise a request asks for: all of them, or those its regional selection names
-    (GENESIS `regionalvariable`/`regionalkey` in AGS, Eurostat `geo` in NUTS, BA `regions` in catalog
-    codes); none for a table that
-    is not published for Kreise."""
+    (GENESIS `regionalvariable`/`regionalkey` in AGS, a `*` wildcard allowed, Eurostat `geo` in NUTS, BA `regions`
+    in catalog codes), or, for the whole table, every Kreis of the scope (regions.yaml); none for a table that is
+    not published for Kreise."""
     params = request.region_params
     if params.get("regionalvariable", "KREISE") != "KREISE" or not catalog.tables[request.table_id].publishes("kreis"):
         return []
@@ -60,9 +60,10 @@ def expected_kreise(request: TableRequest, catalog: Catalog) -> list[str]:
     if "geo" in params:
         nuts = set(params["geo"].split(","))
         return sorted(k.code for k in catalog.kreise() if k.nuts in nuts)
-    kreise = [k.code for k in catalog.kreise()]
     keys = [k for k in params.get("regionalkey", "").split(",") if k]
-    return sorted(k for k in kreise if not keys or any(fnmatch.fnmatch(k, p) for p in keys))
+    if not keys:  # the whole table: every Kreis of the scope
+        return sorted(k.code for k in catalog.kreise_in_scope())
+    return sorted(k.code for k in catalog.kreise() if any(fnmatch.fnmatch(k.code, p) for p in keys))
 
 
 def _generic_expectations(gx) -> list:  # noqa: ANN001

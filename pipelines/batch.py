@@ -12,6 +12,7 @@ from catalog import Catalog, SourceTable
 from expectations.validate import Validator
 from sources.contract import RawPayload, TableRequest
 from sources.errors import FormatError, SourceError
+from sources.fingerprint import table_fingerprint
 from sources.registry import provider
 from warehouse.batches import Accepted, Rejected, take_batch
 from warehouse.ops import BatchResult, record_outcome
@@ -45,7 +46,7 @@ def process_payload(
             return Rejected("; ".join(verdict.critical), verdict.gx_results, verdict.failing_rows, parsed.dropped)
         return Accepted(parsed.observations, parsed.rows_read, parsed.dropped, parsed.notes, verdict.warnings)
 
-    return take_batch(con, payload, data_dir, run_id, check)
+    return take_batch(con, payload, data_dir, run_id, check, table_fingerprint(catalog, table.id))
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception | str) -> BatchResult:

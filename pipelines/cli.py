@@ -74,8 +74,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from pipelines.flows import ingest_source
 
     first, last = args.years or (None, None)
+    if args.file and (args.years or args.live):
+        raise ValueError("--file loads the downloaded file whole: --years and --live do not apply")
     return _run_flow(ingest_source, source=args.source, tables=args.tables or [], first_year=first, last_year=last,
-                     live=args.live, data_dir=args.data_dir or "")
+                     regions=args.regions or [], live=args.live, data_dir=args.data_dir or "",
+                     file=str(Path(args.file).resolve()) if args.file else "")
 
 
 def _print_slot(data_dir: Path) -> None:
@@ -181,7 +184,10 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("source", choices=sorted(default_catalog().sources))
     ing.add_argument("--tables", nargs="+", help="table codes (default: all of the source)")
     ing.add_argument("--years", type=_years, help="FIRST-LAST or YEAR")
+    ing.add_argument("--regions", nargs="+", help="regions to load: Kreise (08125), 081, 08, DG or an aggregate (heilbronn-franken)")
     ing.add_argument("--live", action="store_true")
+    ing.add_argument("--file", help="a table downloaded from the website (GENESIS: the flat-file zip as served, or its CSV), "
+                                    "loaded like a fetched answer; its table from the file name or --tables")
     ing.set_defaults(func=cmd_ingest)
 
     st = sub.add_parser("status", help="who holds the write slot; last runs, batches and row counts of the published warehouse")

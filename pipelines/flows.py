@@ -38,7 +38,7 @@ from pipelines import reporting
 from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_report_artifacts, publish_run_artifacts
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.prefect_server import own_lease_folder
-from pipelines.providers import client_for, unmet_precondition
+from pipelines.providers import client_for, downloaded, unmet_precondition
 from pipelines.selection import regional_selections
 from pipelines.requests_file import read_requests
 from pipelines.settings import Settings
@@ -171,15 +171,18 @@ def _download(request: TableRequest, settings: Settings, store: Path,
 
 
 def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings: Settings, run_id: str,
-          store: Path, validator: Validator, logger: logging.Logger | logging.LoggerAdapter) -> list[BatchResult]:
+          store: Path, validator: Validator, logger: logging.Logger | logging.LoggerAdapter,
+          given: dict[TableRequest, list[RawPayload]] | None = None) -> list[BatchResult]:
     """Fetch, validate and load each request into the build copy; a request's failure is recorded, not raised.
+    `given`: payloads already at hand (a downloaded file), taken instead of fetching.
 
     A source that cannot be fetched (no credentials or drop folder; its host did not answer) is not asked
     again in this run: its remaining requests fail with the same one line."""
     catalog = default_catalog()
     write_catalog(con, catalog)
+    given = given or {}
     cannot: dict[str, str] = {}  # source id -> why it is not fetched
-    for source_id in dict.fromkeys(r.source_id for r in requests):
+    for source_id in dict.fromkeys(r.source_id for r in requests if r not in given):
         if reason := unmet_precondition(catalog.sources[source_id], settings):
             cannot[source_id] = reason
             logger.error(reason)
@@ -191,7 +194,7 @@ def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings
             continue
         logger.info("request %d of %d: %s", n, len(requests), request.describe())
         try:
-            for payload in _download(request, settings, store, logger):
+            for payload in given.get(request) or _download(request, settings, store, logger):
                 results.append(parse_and_load(con, payload, request, settings, run_id, validator))
         except Exception as exc:  # one request's failure must not stop the others
             failure = record_failure(con, run_id, table, exc)
@@ -202,20 +205,29 @@ def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings
 
 
 def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
-               years: tuple[int, int] | None = None, regions: list[str] | None = None) -> dict | State:
+               years: tuple[int, int] | None = None, regions: list[str] | None = None, file: Path | None = None) -> dict | State:
+    """`file`: a table downloaded by hand from the first source's website, loaded instead of any request (read before
+    the write slot is taken: a file that is no flat file of a catalog table leaves the warehouse as it was)."""
     logger = get_run_logger()
     run_id = _run_id()
     started = datetime.now(UTC)
     paths = Paths(settings.data_dir)
     store = _payload_store(settings, run_id)
     with _reported_if_stopped(flow_name, paths):
-        requests = plan(default_catalog(), settings, sources, tables, years, regions)
+        given: dict[TableRequest, list[RawPayload]] = {}
+        if file is not None:
+            download = downloaded(sources[0], file, tables, regions)
+            given = {download.request: [download.payload]}
+            requests = [download.request]
+            logger.info("%s: %s read as table %s (%s)", flow_name, file, download.request.table_id, download.payload.request)
+        else:
+            requests = plan(default_catalog(), settings, sources, tables, years, regions)
         logger.info("%s (%s): %d request(s) planned", flow_name, settings.mode, len(requests))
         with (one_writer(logger, flow_name, flow_run.get_id(), settings.data_dir, own_lease_folder()) as slot,
               build_session(paths, before_publish=slot.check) as con):
             # The GX project under data/validation is written too: only by the run holding the write slot.
             validator = Validator(settings.data_dir / "validation", default_catalog())
-            results = _load(con, requests, settings, run_id, store, validator, logger)
+            results = _load(con, requests, settings, run_id, store, validator, logger, given)
             built = marts(con)
             validator.build_docs()
             summary = summarise(results) | {
@@ -261,6 +273,7 @@ def ingest_source(
     regions: list[RegionCode] = [],  # noqa: B006
     live: bool = False,
     data_dir: str = "",
+    file: str = "",
 ) -> dict | State:
     """Ingest one source on demand (some or all of its tables, some years, some regions) and publish the warehouse.
 
@@ -276,7 +289,15 @@ def ingest_source(
         live: Call the provider's API (its credentials must be in the worker's environment). Off: the bundled
             offline sample, where a request without a recording fails naming it.
         data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+        file: A table downloaded from the provider's website (GENESIS: the flat-file zip as served, or the CSV in it),
+            on the worker's disk, loaded instead of a request; `tables` may name its table, `regions` the Kreise it
+            must hold (default: every Kreis of the scope in the states it covers). Years and `live` do not apply.
     """
+    if file:
+        if first_year or last_year or live:
+            raise ValueError("a downloaded file is loaded whole: years and live do not apply")
+        settings = Settings.from_env(data_dir, "file")
+        return run_ingest("ingest-source", settings, [source], tables, None, regions, file=Path(file))
     settings = Settings.from_env(data_dir, "live" if live else "replay")
     return run_ingest("ingest-source", settings, [source], tables, _years(first_year, last_year), regions)
 

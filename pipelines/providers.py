@@ -8,12 +8,13 @@ start can reach a provider. Replay keeps the catalog's address: the recordings a
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import httpx
 
 from catalog import Source, base_url_variable, default_catalog
 from sources.client import RetryPolicy
-from sources.contract import Client, ClientSetup
+from sources.contract import Client, ClientSetup, Download
 from sources.proxies import EnvironmentProxies
 from sources.recording import RecordingTransport, ReplayTransport
 from sources.registry import provider
@@ -48,3 +49,21 @@ def unmet_precondition(source: Source, settings: Settings) -> str | None:
     reads; None if nothing. Replay needs nothing."""
     check = provider(source.provider, source.id).precondition
     return None if settings.mode == "replay" or check is None else check(source, default_catalog())
+
+
+def downloaded(source_id: str, path: Path, tables: list[str] | None, regions: list[str] | None) -> Download:
+    """A file the user downloaded from the provider's website, read by the provider module as a payload (the table
+    from the file's name or `tables`; `regions`, catalog codes, name the Kreise it must hold)."""
+    catalog = default_catalog()
+    source = catalog.sources[source_id]
+    read = provider(source.provider, source.id).download
+    if read is None:
+        raise ValueError(f"source {source_id}: no downloaded files for provider {source.provider!r}")
+    if tables and len(tables) > 1:
+        raise ValueError(f"a downloaded file is one table; got --tables {' '.join(tables)}")
+    unknown = sorted(set(regions or ()) - set(catalog.regions))
+    if unknown:
+        raise ValueError(f"unknown regions {unknown}: use codes of catalog/regions.yaml")
+    kreise = sorted({k for code in regions or () for k in (catalog.members(code) or (code,))
+                     if catalog.regions[k].level == "kreis"})
+    return read(path, source, catalog, tables[0] if tables else None, tuple(kreise))

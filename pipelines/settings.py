@@ -8,13 +8,13 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO_ROOT / "sample"
-MODES = ("replay", "live", "record")
+MODES = ("replay", "live", "record", "file")
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
-    mode: str = "replay"  # replay: recorded responses; live: the APIs; record: the APIs, answers saved
+    mode: str = "replay"  # replay: recorded responses; live: the APIs; record: the APIs, answers saved; file: a downloaded file
     recordings_dir: Path = SAMPLE_DIR / "recordings"
 
     def __post_init__(self) -> None:

@@ -30,6 +30,23 @@ HERE = Path(__file__).parent
 SOURCE = "regionalstatistik"
 HF = "08121,08125,08126,08127,08128"
 KREISE, DLAND, REGBEZ, DINSG = (("regionalvariable", v) for v in ("KREISE", "DLAND", "REGBEZ", "DINSG"))
+# The Heilbronn-Franken Kreise, the state and Germany: one request per regional variable.
+HF_STATE_GERMANY = ((KREISE, ("regionalkey", HF)), (DLAND, ("regionalkey", "08")), (DINSG,))
+# Requests answered from one export only (figures.csv `source` key), in the order of the exports' "Stand": where two
+# exports give the same year, the older loads first and the newer is its revision.
+EXPORTS = {
+    TableRequest(SOURCE, table, first, last, selection): key
+    for table, first, last, key in (
+        ("12411-01-01-4", 1995, 2015, "D1"),
+        ("13111-01-03-4", 2012, 2015, "D2"),
+        ("12411-02-03-4", 2015, 2015, "D3"),
+        ("13211-02-05-4", 2001, 2016, "U1"),
+        ("13211-02-05-4", 2015, 2020, "U2"),
+        ("13211-02-05-4", 2025, 2025, "U3"),
+        ("13211-02-05-4", 2023, 2023, "U4"),
+    )
+    for selection in HF_STATE_GERMANY
+}
 # The requests of the sample, each answered with the figures it selects (see sample/README.md).
 REQUESTS = [
     TableRequest(SOURCE, "12411-01-01-4", 2024, 2024),
@@ -39,12 +56,21 @@ REQUESTS = [
     TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (REGBEZ, ("regionalkey", "081"))),
     TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (DLAND, ("regionalkey", "08"))),
     TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (DINSG,)),
+    *EXPORTS,
 ]
-# Per table: member-name stamp, and the metadata as served in 2026-03 (time range, `Updated` stamp).
+# Per table: the metadata/table answer, abridged to what a real answer showed: time range and `Updated` stamp as
+# served in 2026-03 where known (12411-01-01-4, 13111-01-03-4), the time range seen in 2026-08 for 13211-02-05-4;
+# nothing else is known of the others, so their answers carry neither.
 TABLES = {
-    "12411-01-01-4": ("1773175772751", ("31.12.1995", "31.12.2024"), "31.03.2025 11:18:07h"),
-    "13111-01-03-4": ("1773174923332", ("30.06.2008", "30.06.2025"), "08.09.2025 09:08:56h"),
+    "12411-01-01-4": (("31.12.1995", "31.12.2024"), "31.03.2025 11:18:07h"),
+    "13111-01-03-4": (("30.06.2008", "30.06.2025"), "08.09.2025 09:08:56h"),
+    "13211-02-05-4": (("2001", "2025"), None),
+    "12411-02-03-4": (None, None),
 }
+# The member-name stamp (epoch milliseconds) of a flat file: of the recorded answer (S1, S4), else the "Stand" of
+# the export the figures come from (sample/README.md).
+STAMPS = {"12411-01-01-4": "1773175772751", "13111-01-03-4": "1773174923332", "D1": "1507663073000", "D2": "1507657000000",
+          "D3": "1507663185000", "U1": "1507663237000", "U2": "1629229084000", "U3": "1772119708000", "U4": "1783587702000"}
 EUROSTAT = "eurostat"
 # nama_10r_3gdp (E1): Germany, the state, the Regierungsbezirk Stuttgart and its 13 Kreise, 2019-2022.
 STUTTGART = "DE,DE1,DE11,DE111,DE112,DE113,DE114,DE115,DE116,DE117,DE118,DE119,DE11A,DE11B,DE11C,DE11D"
@@ -77,6 +103,7 @@ def selects(request: TableRequest, row: dict[str, str]) -> bool:
         and request.first_year <= int(row["period"][:4]) <= request.last_year
         and ("regionalvariable" not in params or regional_variable(code) == params["regionalvariable"])
         and (keys is None or code in keys)
+        and EXPORTS.get(request, row["source"]) == row["source"]
     )
 
 
@@ -85,15 +112,15 @@ def flat_rows(rows: list[dict[str, str]]) -> list[tuple[str, str, str, tuple[str
     return [(r["period"], r["region_code"], r["region_label"], tuple(r["attributes"].split("|")), r["value"], "") for r in rows]
 
 
-def metadata_body(table: str, time_range: tuple[str, str], updated: str) -> bytes:
+def metadata_body(table: str, time_range: tuple[str, str] | None, updated: str | None) -> bytes:
     title = default_catalog().tables[table].title_de
+    time = {"Time": {"From": time_range[0], "To": time_range[1]}} if time_range else {}
     doc = {
         "Ident": {"Service": "metadata", "Method": "table"},
         "Status": {"Code": 0, "Content": "erfolgreich", "Type": "Information"},
         "Parameter": {"username": "********************", "password": "********************", "name": table,
                       "area": "Alle", "language": "de"},
-        "Object": {"Code": table, "Content": title, "Time": {"From": time_range[0], "To": time_range[1]},
-                   "Valid": "false", "Updated": updated},
+        "Object": {"Code": table, "Content": title, **time, "Valid": "false", **({"Updated": updated} if updated else {})},
         "Copyright": COPYRIGHT,
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -141,11 +168,11 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
     def serve(request: httpx.Request) -> httpx.Response:
         form = dict(httpx.QueryParams(request.content.decode()))
         table = form["name"]
-        stamp, time_range, updated = TABLES[table]
         if request.url.path.endswith("metadata/table"):
-            return httpx.Response(200, content=metadata_body(table, time_range, updated), headers={"content-type": "application/json"})
+            return httpx.Response(200, content=metadata_body(table, *TABLES[table]), headers={"content-type": "application/json"})
         wanted = TableRequest(SOURCE, table, int(form["startyear"]), int(form["endyear"]),
                               tuple((k, form[k]) for k in ("regionalvariable", "regionalkey") if k in form))
+        stamp = STAMPS[EXPORTS.get(wanted, table)]
         data = flat_file(LAYOUTS[table], flat_rows([r for r in rows if selects(wanted, r)]))
         name = f"{table}_{stamp}_de_flat"
         return httpx.Response(

@@ -101,14 +101,14 @@ class BAClient(HttpClient):
         """Yield the table's answers for the regions, together: one batch loads whole or not at all.
 
         `regions`: `regions`, comma-separated catalog codes at levels the table has a parameter for;
-        none = every catalog region at those levels. The API has no period parameter: it answers with
+        none = every catalog region of the scope at those levels. The API has no period parameter: it answers with
         the periods it publishes, and the years select nothing.
         """
         regions = {k: v for k, v in (regions or {}).items() if v}
         if set(regions) - {"regions"}:
             raise ValueError(f"source {self.source.id}, table {table.id}: unknown regional selection {sorted(set(regions) - {'regions'})}")
         codes = regions["regions"].split(",") if regions else [
-            r.code for r in self.catalog.regions.values() if r.level in table.region_parameters
+            r.code for r in self.catalog.regions.values() if r.level in table.region_parameters and self.catalog.in_scope(r.code)
         ]
         answers: list[tuple[str, httpx.Response]] = []
         for code in codes:

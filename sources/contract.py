@@ -95,6 +95,14 @@ class ParseResult:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file downloaded by hand, as a payload, and the request it stands for (what validation checks it against)."""
+
+    payload: RawPayload
+    request: TableRequest
+
+
 # A regional selection as a request carries it: provider parameters, e.g. (("regionalvariable", "KREISE"), ...).
 Selection = tuple[tuple[str, str], ...]
 
@@ -132,3 +140,6 @@ class Provider:
     # (source, catalog) -> what a live run lacks before it can fetch anything (credentials, a drop folder), as the
     # line the user reads, or None; checked before the first request, so that the source fails at once
     precondition: Callable[[Source, Catalog], str | None] | None = None
+    # (path, source, catalog, table asked for or None, Kreise it must hold or ()) -> a file downloaded from the
+    # provider's website, read as a payload: it then takes the fetched path (parse, validate, load); None: no such files
+    download: Callable[[Path, Source, Catalog, str | None, tuple[str, ...]], Download] | None = None

@@ -12,10 +12,9 @@ from sample.make_recordings import figures, flat_rows
 BASE = "https://www.regionalstatistik.de/genesisws/rest/2020/"
 
 
-def population_rows(current: bool = True, periods: tuple[str, ...] | None = None) -> list[tuple]:
-    rows = [r for r in figures(current=current) if r["table"] == "12411-01-01-4"]
-    if periods:
-        rows = [r for r in rows if r["period"] in periods]
+def population_rows(current: bool = True, periods: tuple[str, ...] = ("2022-12-31", "2023-12-31", "2024-12-31")) -> list[tuple]:
+    """Population figures of the recorded answers of 2024-2026 (not the 1995-2015 export), of `periods`."""
+    rows = [r for r in figures(current=current) if r["table"] == "12411-01-01-4" and r["period"] in periods]
     return flat_rows(rows)
 
 

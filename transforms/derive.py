@@ -9,7 +9,8 @@ the catalog, so a new indicator or partner region needs a catalog entry, not cod
    Regierungsbezirke and state where the provider has no figure of its own) get, per indicator:
    `sum`: the sum of their member Kreise; `ratio`: numerator over denominator, both summed first,
    times the scale (a rate is never averaged); `formula`: the derived indicator's formula applied
-   to the region's aggregated operands; `none`: nothing.
+   to the region's aggregated operands; `unavailable`: NULL with the catalog's status saying why
+   (a rate with no published count to recompute it from); `none`: nothing.
    An aggregate with a member Kreis missing or withheld is NULL with status `incomplete` and names
    the missing members; never a partial sum shown as a total.
 3. Where the provider does publish a figure for such a region, its figure is kept, and the sum of
@@ -154,6 +155,19 @@ WHERE status = 'incomplete';
 """
 
 
+def _unavailable_sql(iid: str, status: str) -> str:
+    """An indicator that cannot be computed from Kreise (a rate without a published count): every larger region
+    with a member figure gets NULL with `status`, which says why, where the provider has no figure of its own."""
+    return f"""
+INSERT INTO v
+SELECT {sql_literal(iid)}, m.target, v.period, any_value(v.period_key), any_value(v.period_index), v.freq, NULL,
+       any_value(v.unit), {sql_literal(status)}, 'aggregate', list_distinct(flatten(list(v.sources))), []::VARCHAR[]
+FROM members m JOIN v ON v.region_code = m.member AND v.indicator_id = {sql_literal(iid)}
+WHERE NOT EXISTS (SELECT 1 FROM v p WHERE p.indicator_id = {sql_literal(iid)} AND p.region_code = m.target AND p.period = v.period)
+GROUP BY m.target, v.period, v.freq
+"""
+
+
 def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
     """Provider facts (FACT_COLUMNS, current vintage) -> values of every region and the aggregate checks."""
     db = duckdb.connect()
@@ -187,7 +201,9 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
     """)
     for iid in catalog.aggregation_order():
         ind = indicators[iid]
-        if ind.aggregation.method == "ratio":
+        if ind.aggregation.method == "unavailable":
+            db.execute(_unavailable_sql(iid, ind.aggregation.status or ""))
+        elif ind.aggregation.method == "ratio":
             agg = ind.aggregation
             formula = Formula(kind="ratio", operands=(agg.numerator, agg.denominator), scale=agg.scale)
             db.execute(_formula_sql(iid, formula, ind.unit, "aggregate", catalog, targets="targets"))

@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from sources.contract import RawPayload
-from warehouse.load import last_loaded_sha, load_batch, new_batch_id, store_payload
+from warehouse.load import last_loaded, load_batch, new_batch_id, store_payload
 from warehouse.ops import BatchResult, record_outcome, record_quarantine
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,17 @@ class Rejected:
 
 
 def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Path, run_id: str,
-               check: Callable[[str], Accepted | Rejected]) -> BatchResult:
-    """Skip an unchanged payload; otherwise store its body, `check` it, and load it whole or quarantine it whole."""
-    if last_loaded_sha(con, payload) == payload.sha256:
+               check: Callable[[str], Accepted | Rejected], fingerprint: str | None = None) -> BatchResult:
+    """Skip an unchanged payload (the same data, parsed with the same catalog entries: `fingerprint`); otherwise store
+    its body, `check` it, and load it whole or quarantine it whole. A payload with the same data but a changed
+    fingerprint is parsed again, and its outcome says so (`reparsed`)."""
+    last = last_loaded(con, payload)
+    same_data = last is not None and last[0] == payload.sha256
+    if same_data and last[1] == fingerprint:
         result = BatchResult(payload.source_id, payload.table_id, "unchanged", message="same data as the last load, not parsed")
     else:
+        reparsed = (f"same data as the last load, parsed again: the catalog entries that shape the parse of table "
+                    f"{payload.table_id} changed (fingerprint {last[1] or 'none'} -> {fingerprint})") if same_data and last else None
         batch_id = new_batch_id(payload.table_id)
         path = store_payload(data_dir, payload)
         verdict = check(batch_id)
@@ -55,9 +61,9 @@ def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Pa
             result = BatchResult(payload.source_id, payload.table_id, "quarantined", batch_id, dropped=verdict.dropped,
                                  message=verdict.reason)
         else:
-            counts = load_batch(con, verdict.observations, payload, path, verdict.rows_read)
-            notes = verdict.notes + [f"warning: {w}" for w in verdict.warnings]
+            counts = load_batch(con, verdict.observations, payload, path, verdict.rows_read, fingerprint=fingerprint)
+            notes = ([reparsed] if reparsed else []) + verdict.notes + [f"warning: {w}" for w in verdict.warnings]
             result = BatchResult(payload.source_id, payload.table_id, "loaded", batch_id, **asdict(counts), dropped=verdict.dropped,
-                                 message="; ".join(notes) or None, warnings=verdict.warnings)
+                                 message="; ".join(notes) or None, warnings=verdict.warnings, reparsed=reparsed)
     record_outcome(con, run_id, result)
     return result

@@ -39,14 +39,14 @@ def new_batch_id(table_id: str) -> str:
     return f"{table_id}-{uuid.uuid4().hex[:12]}"
 
 
-def last_loaded_sha(con: duckdb.DuckDBPyConnection, payload: RawPayload) -> str | None:
-    """Hash of the data last loaded for the same source, table and request."""
+def last_loaded(con: duckdb.DuckDBPyConnection, payload: RawPayload) -> tuple[str, str | None] | None:
+    """Hash of the data last loaded for the same source, table and request, and the parse fingerprint it was loaded with."""
     row = con.execute(
-        """SELECT sha256 FROM raw.batches WHERE source_id = ? AND table_id = ? AND request = ?::JSON
+        """SELECT sha256, parse_fingerprint FROM raw.batches WHERE source_id = ? AND table_id = ? AND request = ?::JSON
            ORDER BY loaded_at DESC LIMIT 1""",
         [payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True)],
     ).fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else None
 
 
 def store_payload(data_dir: Path, payload: RawPayload) -> str:
@@ -69,6 +69,7 @@ def load_batch(
     payload_path: str,
     rows_read: int,
     now: datetime | None = None,
+    fingerprint: str | None = None,
 ) -> LoadCounts:
     """Merge one batch into core.observations and register it in raw.batches, atomically."""
     now = now or datetime.now(UTC)
@@ -78,12 +79,14 @@ def load_batch(
         con.register("incoming", observations)  # scanned in place by the statements below, not copied
         merged = merge_vintages(con, "core.observations", "incoming", now)
         con.execute(
-            "INSERT INTO raw.batches VALUES (?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            """INSERT INTO raw.batches (batch_id, source_id, table_id, request, url, fetched_at, loaded_at, etag, last_modified,
+                   provider_updated, sha256, size_bytes, payload_path, rows_read, rows_loaded, parse_fingerprint)
+               VALUES (?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True),
                 payload.url, payload.fetched_at, now, payload.etag, payload.last_modified,
                 payload.provider_updated, payload.sha256, len(payload.body), payload_path, rows_read,
-                observations.num_rows,
+                observations.num_rows, fingerprint,
             ],
         )
         con.execute("COMMIT")

@@ -27,6 +27,7 @@ class BatchResult:
     message: str | None = None
     warnings: list[str] = field(default_factory=list)
     request: str | None = None  # the planned request (TableRequest.describe()), set by the flow
+    reparsed: str | None = None  # why a payload with the data last loaded was parsed again
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -34,9 +35,11 @@ class BatchResult:
 
 def record_outcome(con: duckdb.DuckDBPyConnection, run_id: str, result: BatchResult) -> None:
     con.execute(
-        "INSERT INTO ops.batch_outcomes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)",
+        """INSERT INTO ops.batch_outcomes (run_id, source_id, table_id, batch_id, outcome, rows_new, rows_revised,
+               rows_unchanged, dropped, message, recorded_at, reparsed)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?, ?)""",
         [run_id, result.source_id, result.table_id, result.batch_id, result.outcome, result.rows_new, result.rows_revised,
-         result.rows_unchanged, json.dumps(result.dropped or {}), result.message, datetime.now(UTC)],
+         result.rows_unchanged, json.dumps(result.dropped or {}), result.message, datetime.now(UTC), result.reparsed],
     )
 
 

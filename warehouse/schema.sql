@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS raw.batches (
     rows_read         BIGINT NOT NULL,
     rows_loaded       BIGINT NOT NULL
 );
+-- Added after the first release: warehouses built before get the column here (NULL: re-parsed once).
+ALTER TABLE raw.batches ADD COLUMN IF NOT EXISTS parse_fingerprint VARCHAR;
 COMMENT ON TABLE raw.batches IS 'One row per loaded batch: one provider table for one request, with the request (never credentials), HTTP validators and the hash of its data.';
 COMMENT ON COLUMN raw.batches.batch_id IS 'Identifier of the batch: the table code and a random suffix.';
 COMMENT ON COLUMN raw.batches.source_id IS 'Source id from catalog/sources.yaml.';
@@ -38,6 +40,7 @@ COMMENT ON COLUMN raw.batches.sha256 IS 'SHA-256 of the data file (the unzipped 
 COMMENT ON COLUMN raw.batches.size_bytes IS 'Size of the response body as served, in bytes.';
 COMMENT ON COLUMN raw.batches.payload_path IS 'Path of the stored body, relative to the data directory (content-addressed).';
 COMMENT ON COLUMN raw.batches.rows_read IS 'Data rows in the file.';
+COMMENT ON COLUMN raw.batches.parse_fingerprint IS 'Hash of the catalog entries that shaped the parse (the table, its indicators, the regions and the scope): a payload with the same data is skipped only while this is unchanged too.';
 COMMENT ON COLUMN raw.batches.rows_loaded IS 'Observations the batch delivered to core (new, revised or unchanged).';
 
 CREATE TABLE IF NOT EXISTS core.observations (
@@ -120,7 +123,7 @@ CREATE TABLE IF NOT EXISTS ops.runs (
 COMMENT ON TABLE ops.runs IS 'One row per pipeline run.';
 COMMENT ON COLUMN ops.runs.run_id IS 'Run identifier (the Prefect flow run id when run under Prefect).';
 COMMENT ON COLUMN ops.runs.flow IS 'Which flow ran (nightly, ingest).';
-COMMENT ON COLUMN ops.runs.mode IS 'replay (recorded responses) or live (the providers'' APIs).';
+COMMENT ON COLUMN ops.runs.mode IS 'replay (recorded responses), live (the providers'' APIs) or file (a table downloaded by hand, ingest --file).';
 COMMENT ON COLUMN ops.runs.started_at IS 'Start of the run.';
 COMMENT ON COLUMN ops.runs.finished_at IS 'End of the run.';
 COMMENT ON COLUMN ops.runs.state IS 'completed, or failed when any batch failed.';
@@ -151,6 +154,9 @@ COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations identical t
 COMMENT ON COLUMN ops.batch_outcomes.dropped IS 'Rows of the file left out, by reason (out_of_scope, berlin_district, not_in_catalog, not_yet_published).';
 COMMENT ON COLUMN ops.batch_outcomes.message IS 'Error or note, naming source, table and row.';
 COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was recorded.';
+
+ALTER TABLE ops.batch_outcomes ADD COLUMN IF NOT EXISTS reparsed VARCHAR;
+COMMENT ON COLUMN ops.batch_outcomes.reparsed IS 'Why a payload with the same data as last loaded was parsed again (the catalog entries that shape its parse changed); NULL otherwise.';
 
 CREATE TABLE IF NOT EXISTS ops.quarantine (
     run_id          VARCHAR NOT NULL,

@@ -1,5 +1,6 @@
 """GENESIS REST 2020 (Regionaldatenbank Deutschland, GENESIS-Online): the client (client.py: tables as
-raw payloads) and the parser of its flat files (flatfile.py). See README.md, "GENESIS".
+raw payloads), the parser of its flat files (flatfile.py) and a flat file downloaded by hand (download.py). See
+README.md, "GENESIS".
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from catalog import Catalog, Source, SourceTable
 from sources.contract import ClientSetup, ParseResult, Provider, RawPayload, Selection
 from sources.genesis.client import Credentials, GenesisClient
+from sources.genesis.download import read_download
 from sources.genesis.flatfile import parse_tablefile
 
 __all__ = ["PROVIDER", "Credentials", "GenesisClient", "parse_tablefile", "regional_selections"]
@@ -42,4 +44,4 @@ def precondition(source: Source, catalog: Catalog) -> str | None:
             f"(or {user} alone to an API token)")
 
 
-PROVIDER = Provider("genesis", client, parse, regional_selections, precondition)
+PROVIDER = Provider("genesis", client, parse, regional_selections, precondition, read_download)

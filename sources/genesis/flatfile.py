@@ -29,8 +29,9 @@ _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", "value_variable_code")
 
 
-def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
-    """Read the flat file as strings (no quoting in ffcsv), leaving out the label columns nobody uses."""
+def read_flat(data: bytes, source: str, table: str) -> pa.Table:
+    """Read the flat file as strings, leaving out the label columns: rows are matched on codes, never on labels
+    (labels drift between releases). A label holding a ";" comes double-quoted: a real CSV reader takes it whole."""
     if not data.strip(b"\xef\xbb\xbf \r\n"):
         raise FormatError(source, table, "empty flat file: no header, no rows")
     header = data[: data.find(b"\n")] if b"\n" in data else data
@@ -40,6 +41,12 @@ def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
         raise FormatError(source, table, f"header is not UTF-8: {exc}") from exc
     if columns[0].startswith("Statistik_Code"):
         raise FormatError(source, table, "the old GENESIS-v4 flat-file layout (German headers, one column per content); request format=ffcsv from the REST 2020 API")
+    if re.match(r"(GENESIS-)?Tabelle:", columns[0]):
+        raise FormatError(source, table, f"a table export of the website ({columns[0]!r}: title lines, a header over several rows, "
+                                         "a footer), not a flat file: download the table as 'Flat-File CSV' (format ffcsv) instead")
+    if columns[0] != "statistics_code":
+        raise FormatError(source, table, f"not a GENESIS flat file (ffcsv): the first line starts {';'.join(columns[:3])[:80]!r}, "
+                                         "expected 'statistics_code;statistics_label;…'")
     # every classifying block n has both its variable code and its attribute code
     blocks = sorted({int(c.split("_")[0]) for c in columns if _BLOCK_COLUMN.fullmatch(c)})
     missing = [c for c in FIXED_COLUMNS if c not in columns] + [
@@ -50,7 +57,7 @@ def _read_flat(data: bytes, source: str, table: str) -> pa.Table:
         return pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=";", quote_char=False, newlines_in_values=False),
+            parse_options=pacsv.ParseOptions(delimiter=";", quote_char='"', double_quote=True, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in columns},
                 include_columns=[c for c in columns if not c.endswith("_label")],
@@ -105,10 +112,14 @@ def _match_indicators(
             if len(contents) != 1:
                 raise FormatError(src, tid, f"indicator {ind.id} has no content code in the catalog and the file offers {contents}")
             content = contents[0]
+        wanted = {var: attr for var, attr in ind.filters.items() if attr}
         for k, (code, unit, reg_block, *pairs) in enumerate(shapes):
-            classifications = [(pairs[2 * j], pairs[2 * j + 1]) for j, b in enumerate(blocks) if str(b) != reg_block]
-            # every classifying variable at the filtered attribute, or at its total ("")
-            if code != content or any(attr != ind.filters.get(var, "") for var, attr in classifications):
+            # The row's selection: each classifying variable not at its total. A total is an attribute code left
+            # empty (`GES;Geschlecht;;Insgesamt`) or a block left empty altogether (`;;;;`); value variables of
+            # one file may classify by different variables in the same block position.
+            selected = {pairs[2 * j]: pairs[2 * j + 1] for j, b in enumerate(blocks)
+                        if str(b) != reg_block and pairs[2 * j] and pairs[2 * j + 1]}
+            if code != content or selected != wanted:
                 continue
             rows = pc.equal(shape.indices, k)
             if chosen[k] is not None:
@@ -127,7 +138,7 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     Row numbers in errors are file lines (the header is line 1).
     """
     src, tid = table.source, table.id
-    flat = _read_flat(data, src, tid)
+    flat = read_flat(data, src, tid)
     n = flat.num_rows
     blocks = _blocks(flat)
     row_no = pa.array(np.arange(2, n + 2, dtype=np.int64))

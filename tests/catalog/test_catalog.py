@@ -11,7 +11,8 @@ from catalog import CATALOG_DIR, CatalogError, load_catalog
 
 
 def test_all_44_kreise_of_baden_wuerttemberg_with_nuts3_and_regierungsbezirk(catalog):
-    kreise = catalog.kreise()
+    kreise = catalog.kreise_in_scope()
+    assert catalog.scope.states == ("08",)  # the default scope: Baden-Württemberg
     assert len(kreise) == 44
     assert all(k.code.startswith("08") and k.nuts.startswith("DE1") and len(k.nuts) == 5 for k in kreise)
     assert len({k.nuts for k in kreise}) == 44
@@ -29,7 +30,25 @@ def test_the_12_regionalverbaende_partition_the_state(catalog):
     verbaende = [r for r in catalog.regions.values() if r.level == "regionalverband"]
     assert len(verbaende) == 12
     members = [m for r in verbaende for m in r.members]
-    assert sorted(members) == sorted(k.code for k in catalog.kreise())
+    assert sorted(members) == sorted(k.code for k in catalog.kreise_in_scope())
+
+
+def test_the_kreise_of_hessen_and_brandenburg_are_known_outside_the_scope(catalog):
+    """The states of the real flat-file excerpts, all their Kreise as in the nationwide 12411-01-01-4 answer of 2026-03."""
+    hessen = [k for k in catalog.kreise() if k.parent == "06"]
+    brandenburg = [k for k in catalog.kreise() if k.parent == "12"]
+    assert (len(hessen), len(brandenburg)) == (26, 18)
+    assert catalog.regions["06531"].name_de == "Gießen, Landkreis" and catalog.regions["12063"].name_de == "Havelland, Landkreis"
+    assert not catalog.in_scope("06531") and catalog.in_scope("08121") and catalog.in_scope("DG")
+    assert catalog.members("06") == tuple(k.code for k in hessen)
+
+
+def test_a_scope_state_that_is_no_state_of_the_catalog_is_an_error(tmp_path):
+    shutil.copytree(CATALOG_DIR, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "regions.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('states: ["08"]', 'states: ["08", "09"]'), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"scope: states \['09'\]"):
+        load_catalog(tmp_path)
 
 
 def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):

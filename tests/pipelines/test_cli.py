@@ -23,7 +23,7 @@ def test_run_then_status(tmp_path, capsys):
     assert "12411-01-01-4   loaded" in out
     assert main(["--data-dir", str(tmp_path), "status"]) == 0
     out = capsys.readouterr().out
-    assert "population " in out and "rows    50" in out
+    assert "population " in out and "rows   197" in out
     assert "provider updated 31.03.2025 11:18:07h" in out
 
 
@@ -45,7 +45,7 @@ def test_status_without_a_warehouse_says_what_to_do(tmp_path, capsys):
 
 def test_record_keeps_the_ba_apis_answers_so_that_an_offline_ingest_loads_them(tmp_path, monkeypatch, capsys, catalog):
     """The first live `record` of the BA API is what verifies it: the answers it keeps must replay."""
-    names = {k.code: k.name_de.split(",")[0] for k in catalog.kreise()}
+    names = {k.code: k.name_de.split(",")[0] for k in catalog.kreise_in_scope()}
     answers = {name: alo_answer([100, 90], [2.0, 1.9]) for name in names.values()}
     out = tmp_path / "recordings"
     with monkeypatch.context() as live:  # the live API, as httpx would reach it

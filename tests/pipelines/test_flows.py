@@ -40,7 +40,7 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 13}  # seven GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
+    assert summary["batches"] == {"loaded": 34}  # 28 GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
     # and the two BIBB Ausbildungsmarkt workbooks (one request, one batch per agency's workbook)
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
@@ -59,7 +59,7 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 13}  # each BIBB workbook too: its request names the file
+    assert summary["batches"] == {"unchanged": 34}  # each BIBB workbook too: its request names the file
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
@@ -104,9 +104,9 @@ def test_a_batch_with_a_changed_unit_is_quarantined_and_the_others_still_load(tm
     assert "regionalstatistik" in message and "13111-01-03-4" in message and "row 2" in message and "unit" in message
     assert query(tmp_path / "data", "SELECT table_id, reason FROM ops.quarantine") == [("13111-01-03-4", message)]
     outcomes = query(tmp_path / "data", "SELECT outcome, count(*) FROM ops.batch_outcomes WHERE run_id = (SELECT run_id FROM ops.runs ORDER BY started_at DESC LIMIT 1) GROUP BY 1 ORDER BY 1")
-    assert outcomes == [("quarantined", 1), ("unchanged", 7)]
-    # the last good employees figures are all still there
-    assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(8,)]
+    assert outcomes == [("quarantined", 1), ("unchanged", 28)]
+    # the last good employees figures are all still there (2023: 8 regions; 2012-2015: 7 regions)
+    assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(36,)]
 
 
 def test_ingest_source_takes_tables_and_years(tmp_path):
@@ -144,9 +144,14 @@ HF = ["08121", "08125", "08126", "08127", "08128"]
 def logs_of(run_id: str) -> list[str]:
     """The run's log lines as the UI shows them."""
     APILogWorker.drain_all(timeout=10)
+    messages: list[str] = []
     with get_client(sync_client=True) as client:
-        found = client.request("POST", "/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC"})
-    return [log["message"] for log in found.json()]
+        while True:  # the API answers at most 200 lines a call
+            found = client.request("POST", "/logs/filter", json={"logs": {"flow_run_id": {"any_": [run_id]}}, "sort": "TIMESTAMP_ASC",
+                                                                 "limit": 200, "offset": len(messages)}).json()
+            messages += [log["message"] for log in found]
+            if len(found) < 200:
+                return messages
 
 
 def artifact_list(run_id: str) -> list[tuple[str, object]]:
@@ -233,11 +238,11 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     monkeypatch.setattr(pipelines.flows, "build_marts", marts_failing_once)
     summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
 
-    assert attempts == [7, 7]  # the retry downloaded nothing (7 GENESIS data requests)
-    assert summary["batches"] == {"loaded": 13}  # and the Eurostat request and the five partner files (two BIBB workbooks)
-    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(319,)]
+    assert attempts == [28, 28]  # the retry downloaded nothing (28 GENESIS data requests)
+    assert summary["batches"] == {"loaded": 34}  # and the Eurostat request and the five partner files (two BIBB workbooks)
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(2902,)]
     logs = logs_of(summary["run_id"])
-    assert sum("not downloaded again" in m for m in logs) == 12  # per request: the two BIBB workbooks are one
+    assert sum("not downloaded again" in m for m in logs) == 33  # per request: the two BIBB workbooks are one
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
     assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
     assert "OSError: disk full while building the marts" in summaries[0]
@@ -280,7 +285,7 @@ def test_the_write_slot_is_a_global_limit_of_one_even_after_someone_raised_it(tm
 
 def test_a_backfill_of_the_samples_years_loads_every_recorded_request(tmp_path):
     summary = backfill(first_year=2023, last_year=2024, data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 9}  # the seven GENESIS requests and the two BA Pendler files (2023)
+    assert summary["batches"] == {"loaded": 12}  # the seven GENESIS requests, the three of unemployment 2023 and the two BA Pendler files (2023)
     assert query(tmp_path, "SELECT DISTINCT period FROM marts.observations_latest WHERE indicator_id = 'population' ORDER BY 1") == [
         ("2023-12-31",), ("2024-12-31",)]
     with pytest.raises(ValueError, match="first_year 2024 is after last_year 2023"):
@@ -292,8 +297,41 @@ def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_p
         rebuild_marts(data_dir=str(tmp_path))
     nightly(data_dir=str(tmp_path))
     summary = rebuild_marts(data_dir=str(tmp_path))
-    assert summary["tables"]["observations_latest"] == 319 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    assert summary["tables"]["observations_latest"] == 2902 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
     artifacts = artifacts_of(summary["run_id"])
-    assert {"mart_table": "observations_latest", "rows": 319} in artifacts["build-marts-tables"]
+    assert {"mart_table": "observations_latest", "rows": 2902} in artifacts["build-marts-tables"]
     assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
     assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]
+
+
+def test_the_sample_compares_heilbronn_frankens_unemployment_over_the_years_with_the_state_and_germany(tmp_path):
+    nightly(data_dir=str(tmp_path))
+    rate = query(tmp_path, """SELECT period, value, reference_value FROM marts.region_comparison
+                             WHERE region_code = 'heilbronn-franken' AND indicator_id = 'unemployment_rate' AND reference_code = '08'
+                             ORDER BY period""")
+    years = [p for p, _, _ in rate]
+    assert len(years) >= 10 and "2025" in years and "2001" in years
+    # recomputed from the summed unemployed and the summed derived labour force, never averaged
+    by_year = {p: (v, ref) for p, v, ref in rate}
+    kreise = query(tmp_path, """SELECT region_code, indicator_id, value FROM marts.indicator_values
+                               WHERE period = '2025' AND indicator_id IN ('unemployed', 'civilian_labour_force')
+                               AND region_code IN ('08121', '08125', '08126', '08127', '08128')""")
+    unemployed = sum(v for _, i, v in kreise if i == "unemployed")
+    labour_force = sum(v for _, i, v in kreise if i == "civilian_labour_force")
+    assert unemployed == 5027 + 8561 + 2549 + 4747 + 2822
+    assert by_year["2025"][0] == pytest.approx(unemployed / labour_force * 100)
+    assert by_year["2025"][1] == 4.6  # Baden-Württemberg 2025, as published
+    germany = query(tmp_path, """SELECT count(DISTINCT period) FROM marts.region_comparison WHERE region_code = 'heilbronn-franken'
+                                AND indicator_id = 'unemployed' AND reference_code = 'DG'""")
+    assert germany[0][0] >= 10
+    for kreis in ("08121", "08125", "08126", "08127", "08128"):
+        n = query(tmp_path, f"""SELECT count(DISTINCT period) FROM marts.region_comparison WHERE region_code = '{kreis}'
+                               AND indicator_id IN ('unemployed', 'unemployment_rate') AND reference_code = 'DG'""")
+        assert n[0][0] >= 10
+    # the rates of men and women have no published count: NULL with a status saying why, never an average
+    men = query(tmp_path, "SELECT value, status FROM marts.indicator_values WHERE region_code = 'heilbronn-franken' AND indicator_id = 'unemployment_rate_men' AND period = '2025'")
+    assert men == [(None, "no_matching_count")]
+    # 2015 and 2016 come in two exports (2017 and 2021): both loaded, the later one revised no figure
+    twice = query(tmp_path, """SELECT count(*) FROM core.observations WHERE table_id = '13211-02-05-4' AND period IN ('2015', '2016')
+                              AND valid_to IS NOT NULL""")
+    assert twice == [(0,)]

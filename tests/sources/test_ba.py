@@ -73,8 +73,8 @@ def test_a_ba_marker_is_null_with_its_status_never_zero(catalog):
     assert rows[("unemployed_ba", "2026-09")]["value"] == 40
 
 
-def test_without_a_selection_every_catalog_region_the_table_addresses_is_asked(catalog):
-    names = {k.code: k.name_de.split(",")[0] for k in catalog.kreise()}
+def test_without_a_selection_every_catalog_region_of_the_scope_the_table_addresses_is_asked(catalog):
+    names = {k.code: k.name_de.split(",")[0] for k in catalog.kreise_in_scope()}
     answers = {name: alo_answer([1, 1, 1], [1.0, 1.0, 1.0]) for name in names.values()}
     (payload,) = fetch(catalog, answers, regions=None, names=names)
     assert sorted(json.loads(payload.data)) == sorted(names)  # the Kreise; ALOKr has no state parameter

@@ -32,7 +32,7 @@ def svb_table(catalog):
 
 
 def svb_rows() -> list[tuple]:
-    return flat_rows([r for r in figures() if r["table"] == SVB])
+    return flat_rows([r for r in figures() if r["table"] == SVB and r["period"] == "2023-06-30"])
 
 
 def pop_file(rows: list[tuple] | None = None, quality: bool = True) -> bytes:
@@ -320,7 +320,7 @@ def test_duplicated_rows_are_a_format_error(pop_table, catalog):
 
 @pytest.mark.parametrize("quality", [True, False], ids=["quality-on", "quality-off"])
 def test_header_only_file_gives_no_observations(pop_table, catalog, quality):
-    data = ("\ufeff" + ";".join(header(len(LAYOUTS[POP].variables), quality)) + "\n").encode("utf-8")
+    data = ("\ufeff" + ";".join(header(len(LAYOUTS[POP].contents[0].variables), quality)) + "\n").encode("utf-8")
     result = parse(data, pop_table, catalog)
     assert result.observations.num_rows == 0 and result.rows_read == 0
     assert result.observations.schema == OBSERVATION_SCHEMA
@@ -403,3 +403,71 @@ def test_a_time_code_the_parser_does_not_know_is_a_format_error_naming_the_row(p
     with pytest.raises(FormatError, match="unsupported time variable: 'MONAT'") as err:
         parse(("\n".join(lines) + "\n").encode("utf-8"), pop_table, catalog)
     assert err.value.row == i + 2
+
+
+# --------------------------------------------------------------------------------------------
+# 13211-02-05-4: totals as an empty block, two block variables in one file, quoted and drifting labels
+# --------------------------------------------------------------------------------------------
+
+ALO = "13211-02-05-4"
+
+
+def alo_rows() -> list[tuple]:
+    """13211-02-05-4, 2025, the Heilbronn-Franken Kreise, the state and Germany (buddemax export of 26.02.2026)."""
+    return flat_rows([r for r in figures() if r["table"] == ALO and r["source"] == "U3"])
+
+
+def alo_parse(data: bytes, catalog) -> dict:
+    return observations(parse(data, catalog.tables[ALO], catalog))
+
+
+def test_a_total_written_as_an_empty_block_and_groups_of_two_block_variables_in_one_file(catalog):
+    data = flat_file(LAYOUTS[ALO], alo_rows())
+    lines = data.decode("utf-8-sig").splitlines()
+    assert any(";08121;Heilbronn, Stadtkreis;;;;;5027;Anzahl;ERWP06;" in line for line in lines)  # total: empty block
+    assert any(";ERWAQ7;" in line and ";ERWP06;" in line for line in lines)
+    assert any(";ERWAQ8;" in line and ";ERWP10;" in line for line in lines)  # another variable in the same block
+    obs = alo_parse(data, catalog)
+    assert obs[("unemployed", "08121", "2025")]["value"] == 5027
+    assert obs[("unemployed_15_25", "08121", "2025")]["value"] == 461
+    assert obs[("unemployed_long_term", "08121", "2025")]["value"] == 1422
+    assert obs[("unemployment_rate", "08121", "2025")]["value"] == 6.7
+    assert obs[("unemployment_rate_dependent", "08121", "2025")]["value"] == 7.2
+    assert obs[("unemployment_rate_15_25", "08121", "2025")]["value"] == 5.3
+    assert obs[("unemployment_rate_foreign", "DG", "2025")]["value"] == 14.8
+    assert len(obs) == 7 * 13  # every published figure, each matched to one indicator
+
+
+def test_a_total_written_as_a_classified_total_is_the_same_total(catalog):
+    empty = flat_file(LAYOUTS[ALO], alo_rows())
+    # the same file with its totals written as `code;label;;Insgesamt`, as 12411-01-01-4 and 52411-02-01-4 write them
+    classified = empty.replace(b";;;;;5027;Anzahl;ERWP06;", ";ERWAQ7;Arbeitslose nach ausgewählten Personengruppen;;Insgesamt;5027;Anzahl;ERWP06;".encode())
+    assert classified != empty
+    assert alo_parse(classified, catalog)[("unemployed", "08121", "2025")]["value"] == 5027
+
+
+def test_a_label_with_a_semicolon_arrives_quoted_and_is_read_whole(catalog):
+    rows = alo_rows()
+    i = next(k for k, r in enumerate(rows) if r[1] == "08121")
+    # the real row with a label holding ';' (as GastroViewer's 73311-01-02-4 file shows such labels), written quoted
+    rows[i] = (rows[i][0], rows[i][1], "Heilbronn; Universitätsstadt, Stadtkreis", *rows[i][3:])
+    data = flat_file(LAYOUTS[ALO], rows)
+    assert b'"Heilbronn; Universit' in data
+    obs = alo_parse(data, catalog)
+    assert obs[("unemployed", "08121", "2025")]["value"] == 5027 and obs[("unemployed", "08121", "2025")]["source_row"] == i + 2
+
+
+def test_a_label_that_changed_while_its_code_did_not_matches_the_same_indicator(catalog):
+    data = flat_file(LAYOUTS[ALO], alo_rows())
+    # "ausländisch" (2026) was "Ausländer" in the exports of 2017 and 2021; the code ARBEITSLOS08 stayed
+    drifted = data.replace(";ARBEITSLOS08;ausländisch;".encode(), ";ARBEITSLOS08;Ausländer;".encode())
+    assert drifted != data
+    assert alo_parse(drifted, catalog) == alo_parse(data, catalog)
+
+
+def test_an_old_website_table_export_is_refused_naming_the_flat_file_download(catalog):
+    export = "Tabelle: 13211-02-05-4\nArbeitslose nach ausgewählten Personengruppen sowie;;;;\n".encode()
+    with pytest.raises(FormatError, match="Flat-File CSV"):
+        parse(export, catalog.tables[ALO], catalog)
+    with pytest.raises(FormatError, match="not a GENESIS flat file"):
+        parse(b"Region;Jahr;Wert\n08121;2025;5027\n", catalog.tables[ALO], catalog)

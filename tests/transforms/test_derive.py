@@ -9,7 +9,10 @@ from transforms.derive import FACT_COLUMNS, derive_values
 
 HF = ("08121", "08125", "08126", "08127", "08128")  # Heilbronn-Franken
 UNITS = {"population": "persons", "unemployed": "persons", "unemployment_rate": "percent",
-         "employees_svb_workplace": "persons", "births": "persons", "deaths": "persons"}
+         "employees_svb_workplace": "persons", "births": "persons", "deaths": "persons",
+         "unemployment_rate_men": "percent", "unemployed_15_25": "persons", "unemployment_rate_15_25": "percent",
+         "gdp_current_prices": "thousand EUR", "gdp_per_employed_person": "EUR per person in employment",
+         "gdp_per_inhabitant": "EUR per inhabitant"}
 
 
 def facts(rows: list[tuple]) -> pa.Table:
@@ -107,3 +110,35 @@ def test_a_ratio_over_zero_is_not_applicable_not_infinite(catalog):
     out = derive_values(facts([("unemployed", "08121", "2024", 0), ("unemployment_rate", "08121", "2024", 0.0)]), catalog).values
     clf = value_of(out, "civilian_labour_force", "08121")
     assert (clf["value"], clf["status"]) == (None, "not_applicable")
+
+
+def test_youth_unemployment_rate_of_a_region_is_recomputed_through_the_derived_base(catalog):
+    # 2025, as published (buddemax export): 08121 461 unemployed aged 15-25 at 5.3 %, 08125 779 at 3.6 %
+    out = derive_values(facts([
+        ("unemployed_15_25", "08121", "2025", 461), ("unemployment_rate_15_25", "08121", "2025", 5.3),
+        ("unemployed_15_25", "08125", "2025", 779), ("unemployment_rate_15_25", "08125", "2025", 3.6),
+    ]), catalog).values
+    base = 461 / 5.3 * 100 + 779 / 3.6 * 100
+    assert value_of(out, "unemployment_rate_15_25", "aa-heilbronn")["value"] == pytest.approx((461 + 779) / base * 100)
+
+
+def test_a_rate_without_a_published_count_is_null_with_a_status_saying_why_never_an_average(catalog):
+    out = derive_values(facts([("unemployment_rate_men", "08121", "2025", 6.9), ("unemployment_rate_men", "08125", "2025", 4.2)]),
+                        catalog).values
+    men = value_of(out, "unemployment_rate_men", "aa-heilbronn")
+    assert (men["value"], men["status"], men["origin"]) == (None, "no_matching_count", "aggregate")
+    assert value_of(out, "unemployment_rate_men", "08121")["value"] == 6.9  # the Kreise keep their figures
+
+
+def test_gdp_per_head_of_a_region_is_recomputed_from_summed_gdp_and_bases_of_the_same_table(catalog):
+    # 82000-01-01-4, 2023, as published (living-lab-explorer ffcsv): Gießen and Vogelsbergkreis, both in Hessen
+    out = derive_values(facts([
+        ("gdp_current_prices", "06531", "2023", 12101814), ("gdp_per_employed_person", "06531", "2023", 82464),
+        ("gdp_per_inhabitant", "06531", "2023", 43303),
+        ("gdp_current_prices", "06535", "2023", 3610211), ("gdp_per_employed_person", "06535", "2023", 77089),
+        ("gdp_per_inhabitant", "06535", "2023", 33799),
+    ]), catalog).values
+    assert value_of(out, "gdp_base_inhabitants", "06531")["value"] == pytest.approx(12101814 / 43303 * 1000)
+    # Hessen (06) from two of its 26 Kreise: incomplete, never a partial figure
+    hessen = value_of(out, "gdp_per_inhabitant", "06")
+    assert hessen["value"] is None and hessen["status"] == "incomplete"

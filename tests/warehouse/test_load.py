@@ -11,7 +11,7 @@ from sources.contract import RawPayload
 from sources.genesis import parse_tablefile
 from tests.genesis_bodies import population_rows
 from sample.ffcsv import LAYOUTS, flat_file
-from warehouse.load import connect, last_loaded_sha, load_batch
+from warehouse.load import connect, last_loaded, load_batch
 
 T0 = datetime(2025, 4, 10, tzinfo=UTC)
 
@@ -101,9 +101,9 @@ def test_a_failing_batch_leaves_core_and_the_batch_registry_untouched(tmp_path, 
     assert con.execute("SELECT count(*) FROM raw.batches").fetchone()[0] == 1
 
 
-def test_last_loaded_sha_tracks_the_latest_batch_per_request(tmp_path, catalog):
+def test_last_loaded_tracks_the_latest_batch_per_request(tmp_path, catalog):
     con = connect(tmp_path / "w.duckdb")
     data = flat_file(LAYOUTS["12411-01-01-4"], population_rows())
-    assert last_loaded_sha(con, payload(data)) is None
+    assert last_loaded(con, payload(data)) is None
     load(con, catalog, population_rows())
-    assert last_loaded_sha(con, payload(data)) == payload(data).sha256
+    assert last_loaded(con, payload(data)) == (payload(data).sha256, None)
