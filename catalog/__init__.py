@@ -12,7 +12,9 @@ start at a loopback address with it, so that nothing they run can reach a provid
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from graphlib import TopologicalSorter
 from pathlib import Path
@@ -27,6 +29,8 @@ from catalog.models import (
     DerivedIndicator,
     Formula,
     Indicator,
+    Network,
+    Reform,
     Region,
     Scope,
     Source,
@@ -37,11 +41,28 @@ from catalog.reading import CatalogError, entries, read_yaml, unique
 
 __all__ = [
     "AGGREGATE_LEVELS", "CATALOG_DIR", "PUBLISHED_LEVELS", "SUMMABLE_LEVELS", "Aggregation", "Catalog", "CatalogError",
-    "DerivedIndicator", "Formula", "Indicator", "Region", "Scope", "Source", "SourceTable", "Status", "base_url_variable",
-    "default_catalog", "load_catalog",
+    "DerivedIndicator", "Formula", "Indicator", "NETWORKS_ENV", "Reform", "Region", "Scope", "Source", "SourceTable",
+    "Status", "TerritoryLink", "base_url_variable", "default_catalog", "load_catalog", "networks_dir",
 ]
 
 CATALOG_DIR = Path(__file__).parent
+# The folder of the networks' own regions (one YAML file each): networks/ in the checkout, or this variable.
+NETWORKS_ENV = "LABOUR_MONITOR_NETWORKS"
+
+
+def networks_dir() -> Path:
+    return Path(os.environ.get(NETWORKS_ENV) or CATALOG_DIR.parent / "networks")
+
+
+@dataclass(frozen=True)
+class TerritoryLink:
+    """Predecessor `predecessor` is part of today's Kreis `successor` from `since` on; `whole`: all of it (merge or
+    rename), else only a part (split), so the successor's figures before `since` cannot be derived."""
+
+    successor: str
+    predecessor: str
+    since: date
+    whole: bool
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,9 @@ class Catalog:
     flags: dict[str, dict[str, Status]] = field(default_factory=dict)  # other providers' markers: provider -> marker -> status
     derived: dict[str, DerivedIndicator] = field(default_factory=dict)
     computed_statuses: dict[str, Status] = field(default_factory=dict)  # statuses without a provider marker
-    scope: Scope = Scope(states=("08",))  # the states covered completely (regions.yaml `scope:`)
+    scope: Scope = Scope()  # the states covered completely (regions.yaml `scope:`), default all of Germany
+    reforms: tuple[Reform, ...] = ()  # territorial changes (territorial_changes.yaml)
+    region_files: dict[str, str] = field(default_factory=dict)  # region code -> the file declaring it (errors name it)
 
     def markers(self, provider: str) -> dict[str, Status]:
         """The value markers of one provider (catalog/statuses.yaml), keyed by the sign it writes."""
@@ -64,8 +87,9 @@ class Catalog:
         return [*self.statuses.values(), *(s for markers in self.flags.values() for s in markers.values())]
 
     def carried_statuses(self) -> list[str]:
-        """Statuses a computed figure takes over from its inputs, strongest first."""
-        return list(dict.fromkeys(s.status for s in self.all_statuses() if s.carried))
+        """Statuses a computed figure takes over from its inputs, strongest first: the warehouse's own (a figure
+        adjusted to today's territory) before the providers'."""
+        return list(dict.fromkeys(s.status for s in [*self.computed_statuses.values(), *self.all_statuses()] if s.carried))
 
     def indicators_for(self, table_id: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.table == table_id]
@@ -74,27 +98,58 @@ class Catalog:
         return [t for t in self.tables.values() if t.source == source_id]
 
     def region_scope(self) -> tuple[str, ...]:
-        """AGS prefixes the warehouse covers completely: the codes of the scope's states (e.g. ``08``)."""
+        """AGS prefixes the warehouse covers completely: the codes of the scope's states (e.g. ``08``), every state
+        of the catalog when the scope is `all`."""
+        if self.scope.states == "all":
+            return tuple(sorted(r.code for r in self.regions.values() if r.level == "state"))
         return self.scope.states
 
     def kreise(self) -> list[Region]:
+        """Today's Kreise and kreisfreie Städte."""
         return [r for r in self.regions.values() if r.level == "kreis"]
 
     def in_scope(self, code: str) -> bool:
-        """Whether a provider-published region (Germany, a state, a Regierungsbezirk, a Kreis) lies in the scope."""
-        return self.regions[code].level == "country" or code.startswith(self.scope.states)
+        """Whether a provider-published region (Germany, a state, a Regierungsbezirk, a Kreis, a former Kreis) lies in
+        the scope."""
+        return self.regions[code].level == "country" or code.startswith(self.region_scope())
+
+    def state_of(self, code: str) -> str | None:
+        """The state a region is compared with: a state itself, the state above a Kreis, former Kreis or
+        Regierungsbezirk, an aggregate's declared state or else the one state of its member Kreise; None for Germany
+        and for an aggregate whose Kreise lie in several states and that declares none."""
+        region = self.regions[code]
+        if region.level in AGGREGATE_LEVELS:
+            states = {self.state_of(m) for m in region.members}
+            return region.state or (states.pop() if len(states) == 1 else None)
+        while region.level not in ("state", "country"):
+            region = self.regions[region.parent]
+        return region.code if region.level == "state" else None
+
+    def territory(self) -> list[TerritoryLink]:
+        """Every predecessor of today's Kreise (territorial_changes.yaml), one link per successor it went to."""
+        return [TerritoryLink(s, c.predecessor, r.date, c.kind != "split") for r in self.reforms for c in r.changes for s in c.to]
+
+    def kreise_at(self, day: date) -> list[str]:
+        """The Kreise that made up Germany on `day`: today's, but a new code only from its change on, and the former
+        Kreise until their dissolution (catalog/territorial_changes.yaml)."""
+        new_since = {t.successor: t.since for t in self.territory() if t.successor != t.predecessor
+                     and not any(u.successor == t.successor == u.predecessor for u in self.territory())}
+        gone_since = {t.predecessor: t.since for t in self.territory() if self.regions[t.predecessor].level == "former_kreis"}
+        return [r.code for r in self.regions.values()
+                if (r.level == "kreis" and day >= new_since.get(r.code, day)) or (r.level == "former_kreis" and day < gone_since[r.code])]
 
     def kreise_in_scope(self) -> list[Region]:
         """The Kreise every answer for a whole table must hold: those of the scope's states."""
         return [k for k in self.kreise() if self.in_scope(k.code)]
 
     def members(self, code: str) -> tuple[str, ...]:
-        """The Kreise whose figures add up to region `code`: an aggregate's members, or the Kreise
-        below a Regierungsbezirk or state. Empty for Kreise and for Germany (not covered whole)."""
+        """The Kreise whose figures add up to region `code`: an aggregate's members, or today's Kreise
+        below a Regierungsbezirk, a state or Germany. Empty for Kreise, and for Germany when the scope is
+        narrowed to states (then not covered whole)."""
         region = self.regions[code]
         if region.level in AGGREGATE_LEVELS:
             return region.members
-        if region.level not in SUMMABLE_LEVELS:
+        if region.level not in SUMMABLE_LEVELS or (region.level == "country" and self.scope.states != "all"):
             return ()
 
         def below(r: Region) -> bool:
@@ -130,11 +185,29 @@ def base_url_variable(source_id: str) -> str:
     return "LABOUR_MONITOR_BASE_URL_" + source_id.upper().replace("-", "_")
 
 
-def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
-    """Read and check the catalog files in `directory`."""
+def _networks(folder: Path) -> dict[str, Region]:
+    """The networks' own regions by the file declaring each: every *.yaml file of `folder` is one (networks/README.md)."""
+    regions = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        name = f"{folder.name}/{path.name}"
+        doc = read_yaml(path, ["code", "name_de", "kreise"], optional=["name_en", "state", "compare_with"])
+        (network,) = entries(Network, [doc], name, "network", key="code")
+        regions[name] = network.region()
+    return regions
+
+
+def load_catalog(directory: Path = CATALOG_DIR, networks: Path | None = None) -> Catalog:
+    """Read and check the catalog files in `directory` and the networks' regions in `networks` (default:
+    `networks_dir()`)."""
     doc = read_yaml(directory / "regions.yaml", ["scope", "regions"])
-    regions = unique(entries(Region, doc["regions"], "regions.yaml", "region", key="code"), "regions.yaml", key="code")
-    (scope,) = entries(Scope, [doc["scope"]], "regions.yaml", "scope", key="states")
+    (scope,) = entries(Scope, [doc["scope"] or {}], "regions.yaml", "scope", key="states")
+    germany = read_yaml(directory / "regions_germany.yaml", ["regions"])["regions"]
+    declared = ([("regions_germany.yaml", r) for r in entries(Region, germany, "regions_germany.yaml", "region", key="code")]
+                + [("regions.yaml", r) for r in entries(Region, doc["regions"], "regions.yaml", "region", key="code")]
+                + list(_networks(networks or networks_dir()).items()))
+    regions = unique([r for _, r in declared], "regions_germany.yaml, regions.yaml and networks", key="code")
+    reforms = tuple(entries(Reform, read_yaml(directory / "territorial_changes.yaml", ["reforms"])["reforms"],
+                            "territorial_changes.yaml", "reform", key="name"))
     sources = unique(entries(Source, read_yaml(directory / "sources.yaml", ["sources"])["sources"], "sources.yaml", "source"),
                      "sources.yaml")
     doc = read_yaml(directory / "indicators.yaml", ["tables", "indicators", "derived"])
@@ -150,7 +223,8 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     computed = unique(entries(ComputedStatus, doc["computed"], "statuses.yaml", "computed status", key="status"),
                       "statuses.yaml computed", key="status")
     cat = Catalog(regions, sources, tables, indicators,
-                  by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed), scope=scope)
+                  by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed), scope=scope, reforms=reforms,
+                  region_files={r.code: file for file, r in declared})
     check_catalog(cat)
     return cat
 

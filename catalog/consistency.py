@@ -36,15 +36,22 @@ class Reference:
 def check_catalog(cat: Catalog) -> None:
     """Every reference inside the catalog's own files resolves; derived indicators form no circle."""
     for r in cat.regions.values():
-        where = f"regions.yaml: region {r.code!r}"
+        where = f"{cat.region_files.get(r.code, 'regions.yaml')}: region {r.code!r}"
         if r.parent is not None and r.parent not in cat.regions:
             raise CatalogError(f"{where}: parent {r.parent!r} is not in the catalog")
         bad = [m for m in r.members if m not in cat.regions or cat.regions[m].level != "kreis"]
         if bad:
-            raise CatalogError(f"{where}: members {bad} are not Kreise of the catalog")
-    bad = [s for s in cat.scope.states if s not in cat.regions or cat.regions[s].level != "state"]
-    if bad:
-        raise CatalogError(f"regions.yaml: scope: states {bad} are not states of the catalog")
+            raise CatalogError(f"{where}: members {bad} are not Kreise of the catalog (today's Kreise, regions_germany.yaml)")
+        if r.state is not None and (r.state not in cat.regions or cat.regions[r.state].level != "state"):
+            raise CatalogError(f"{where}: state {r.state!r} is not a state of the catalog")
+        bad = [c for c in r.compare_with if c not in cat.regions or c == r.code]
+        if bad:
+            raise CatalogError(f"{where}: compare_with {bad} are not other regions of the catalog")
+    if cat.scope.states != "all":
+        bad = [s for s in cat.scope.states if s not in cat.regions or cat.regions[s].level != "state"]
+        if bad:
+            raise CatalogError(f"regions.yaml: scope: states {bad} are not states of the catalog")
+    _check_territory(cat)
     for t in cat.tables.values():
         where = f"indicators.yaml: table {t.id!r}"
         if t.source not in cat.sources:
@@ -74,6 +81,29 @@ def check_catalog(cat: Catalog) -> None:
         cat.aggregation_order()
     except CycleError as exc:
         raise CatalogError(f"indicators.yaml: indicators depend on each other in a circle: {exc.args[1]}") from exc
+
+
+def _check_territory(cat: Catalog) -> None:
+    """Every former Kreis is the predecessor of exactly one change, every successor is one of today's Kreise, and a
+    Kreis keeping its code across a change is listed as its own predecessor."""
+    seen: dict[str, str] = {}
+    for reform in cat.reforms:
+        for change in reform.changes:
+            where = f"territorial_changes.yaml: reform {reform.name!r}: change of {change.predecessor!r}"
+            if change.predecessor in seen:
+                raise CatalogError(f"{where}: already changed in reform {seen[change.predecessor]!r}")
+            seen[change.predecessor] = reform.name
+            region = cat.regions.get(change.predecessor)
+            if region is None or region.level not in ("kreis", "former_kreis"):
+                raise CatalogError(f"{where}: {change.predecessor!r} is not a Kreis or former Kreis of regions_germany.yaml")
+            if region.level == "kreis" and change.to != (change.predecessor,):
+                raise CatalogError(f"{where}: a Kreis of today changes only into itself (it keeps its code)")
+            bad = [s for s in change.to if s not in cat.regions or cat.regions[s].level != "kreis"]
+            if bad:
+                raise CatalogError(f"{where}: successors {bad} are not Kreise of today (regions_germany.yaml)")
+    unexplained = sorted(r.code for r in cat.regions.values() if r.level == "former_kreis" and r.code not in seen)
+    if unexplained:
+        raise CatalogError(f"territorial_changes.yaml: former Kreise {unexplained} of regions_germany.yaml have no change")
 
 
 def check_references(cat: Catalog, references: Iterable[Reference]) -> None:

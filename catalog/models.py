@@ -9,6 +9,7 @@ checked across the files in catalog/consistency.py.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator, model_validator
@@ -17,9 +18,13 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Topic = Literal["demography", "economy", "social", "labour_market", "skilled_labour"]
 PUBLISHED_LEVELS = ("country", "state", "regbez", "kreis")
 AGGREGATE_LEVELS = ("partner", "aa_district", "regionalverband")
-# Levels whose figure can be summed from member Kreise when the provider publishes none.
-SUMMABLE_LEVELS = ("regbez", "state", *AGGREGATE_LEVELS)
-Level = Literal["country", "state", "regbez", "kreis", "partner", "aa_district", "regionalverband"]
+# Levels whose figure can be summed from member Kreise when the provider publishes none (Germany: when the scope is
+# all of Germany).
+SUMMABLE_LEVELS = ("country", "regbez", "state", *AGGREGATE_LEVELS)
+# former_kreis: a Kreis that no longer exists, whose figures the provider still publishes for the years before
+# (catalog/territorial_changes.yaml says what became of it); never a member, never ranked among today's Kreise.
+Level = Literal["country", "state", "regbez", "kreis", "former_kreis", "partner", "aa_district", "regionalverband"]
+AGS_KREIS = re.compile(r"[0-9]{5}")
 Freq = Literal["A", "Q", "M"]
 Confirmation = Literal["recorded response", "real ffcsv", "code list", "labels"]
 FORMULA_KINDS = ("ratio", "difference", "sum", "change_pct")
@@ -42,22 +47,69 @@ class Region(Entry):
     nuts: str | None = None
     parent: str | None = None
     members: tuple[str, ...] = ()
+    state: str | None = None  # an aggregate's state to compare with; default: the one state of its members
+    compare_with: tuple[str, ...] = ()  # other regions an aggregate is compared with (marts.peer_comparison)
 
     @model_validator(mode="after")
     def _members_and_code(self) -> Region:
         if self.level in AGGREGATE_LEVELS and not self.members:
             raise ValueError("an aggregate region needs members")
-        if self.level not in AGGREGATE_LEVELS and self.members:
-            raise ValueError(f"only aggregate levels {AGGREGATE_LEVELS} have members")
-        if self.level == "kreis" and not re.fullmatch(r"[0-9]{5}", self.code):
+        if self.level not in AGGREGATE_LEVELS and (self.members or self.state or self.compare_with):
+            raise ValueError(f"only aggregate levels {AGGREGATE_LEVELS} have members, a state to compare with and regions to compare with")
+        if self.level in ("kreis", "former_kreis") and not AGS_KREIS.fullmatch(self.code):
             raise ValueError("a Kreis code is a 5-digit AGS")
         return self
 
 
 class Scope(Entry):
-    """The states the warehouse covers completely (catalog/regions.yaml `scope:`)."""
+    """The states the warehouse covers completely (catalog/regions.yaml `scope:`): `all` (every state of Germany,
+    the default) or a list of state codes a deployment narrows it to."""
 
-    states: Annotated[tuple[Text, ...], Field(min_length=1)]
+    states: Literal["all"] | Annotated[tuple[Text, ...], Field(min_length=1)] = "all"
+
+
+class Network(Entry):
+    """A network's own region, one YAML file in the networks folder (networks/README.md): its Kreise, the state it is
+    compared with (default: the one state of its Kreise) and other regions to compare with."""
+
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{2,62}$")]
+    name_de: Text
+    name_en: Text | None = None
+    kreise: Annotated[tuple[Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")], ...], Field(min_length=1)]
+    state: Text | None = None
+    compare_with: tuple[Text, ...] = ()
+
+    def region(self) -> Region:
+        return Region(code=self.code, name_de=self.name_de, name_en=self.name_en or self.name_de, level="partner",
+                      members=self.kreise, state=self.state, compare_with=self.compare_with)
+
+
+class Change(Entry):
+    """What became of one Kreis (catalog/territorial_changes.yaml): merged whole into a successor, split between
+    several, or renamed (the same territory under a new code)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    predecessor: Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$"), Field(alias="from")]
+    to: Annotated[tuple[Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")], ...], Field(min_length=1)]
+    kind: Literal["merge", "split", "rename"]
+
+    @model_validator(mode="after")
+    def _successors(self) -> Change:
+        if (self.kind == "split") != (len(self.to) > 1):
+            raise ValueError("a split names two or more successors; a merge or a rename exactly one")
+        if self.kind == "rename" and self.to == (self.predecessor,):
+            raise ValueError("a rename gives a new code")
+        return self
+
+
+class Reform(Entry):
+    """One territorial reform: its date, its cited source and the change of each Kreis it touched."""
+
+    name: Text
+    date: date
+    source: Text
+    changes: Annotated[tuple[Change, ...], Field(min_length=1)]
 
 
 class Source(Entry):

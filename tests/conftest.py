@@ -21,6 +21,8 @@ import pytest  # noqa: E402
 from catalog import Catalog, default_catalog  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
+# The team's real provider files (../shared/reference beside the checkout), read where they lie, never copied.
+REFERENCE = REPO.parent / "shared" / "reference"
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +44,16 @@ def _prefect_console_outside_capsys():
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return default_catalog()
+
+
+@pytest.fixture(scope="session")
+def bw_catalog(catalog) -> Catalog:
+    """The catalog of a deployment that narrowed its scope to Baden-Württemberg (regions.yaml `scope: states: ["08"]`)."""
+    import dataclasses
+
+    from catalog import Scope
+
+    return dataclasses.replace(catalog, scope=Scope(states=("08",)))
 
 
 @pytest.fixture(scope="session")

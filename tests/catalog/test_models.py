@@ -28,8 +28,9 @@ def edited(tmp_path: Path, source: Path, old: str, new: str) -> Path:
     ("file", "old", "new", "message"),
     [
         ("regions.yaml", "regions:\n", "regoins: []\nregions:\n", "regions.yaml: unknown top-level keys ['regoins']"),
-        ("regions.yaml", '{code: "08111", name_de: "Stuttgart, Stadtkreis",', '{code: "0811A", name_de: "Stuttgart, Stadtkreis",',
+        ("regions_germany.yaml", '{code: "08111", name_de: "Stuttgart, Stadtkreis",', '{code: "0811A", name_de: "Stuttgart, Stadtkreis",',
          "region '0811A': a Kreis code is a 5-digit AGS"),
+        ("regions.yaml", "scope:\n  states: all", "scope:\n  states: every", "scope 'every': states.literal['all']: Input should be 'all', got 'every'"),
         ("indicators.yaml", "levels: [kreis],\n     region_parameters: {kreis: Kreis},", "levels: kreis,\n     region_parameters: {kreis: Kreis},",
          "table 'EckwerteTabelleALOKr': levels: Input should be a valid list, got 'kreis'"),
         ("indicators.yaml", '{id: "12612-01-01-4", source: regionalstatistik, freq: A, start_year: 1995, verified: false,',
