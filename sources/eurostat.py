@@ -26,6 +26,7 @@ from sources.base import HttpClient
 from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload
 from sources.errors import FormatError, NoData, ProviderError, TableMissing, TooLarge, TransientError
 from sources.observations import find_duplicate_keys
+from transforms.regions import kept_codes
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,8 @@ def dimension_filters(table: SourceTable, catalog: Catalog) -> dict[str, list[st
 
 
 def geo_codes(table: SourceTable, catalog: Catalog) -> list[str]:
-    """NUTS codes of the catalog regions at the levels the table is published for."""
-    return [r.nuts for r in catalog.regions.values() if r.nuts and table.publishes(r.level)]
+    """NUTS codes of the catalog regions of the scope at the levels the table is published for."""
+    return [r.nuts for code, r in catalog.regions.items() if r.nuts and table.publishes(r.level) and catalog.in_scope(code)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,17 +262,19 @@ def _matcher(indicators: list[Indicator], dims: tuple[str, ...], source: str, ta
     return lambda cell: [i for i in indicators if cell["unit"] == i.source_unit and all(cell[d] == c for d, c in i.filters.items())]
 
 
-def parse_dataset(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
+def parse_dataset(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str, requested: tuple[str, ...] = ()) -> ParseResult:
     """Turn a JSON-stat answer (or the array of a split request's answers) into observations.
 
     A cell's row number is its flat index in the dataset (after the cells of the datasets before it).
     NUTS codes become the catalog's AGS codes; a code inside the covered states that the catalog does
-    not know is an error, codes outside them are left out and counted.
+    not know is an error; regions outside them are left out and counted, unless the request named them
+    (`requested`: its `geo` codes).
     """
     src, tid = table.source, table.id
     markers = catalog.markers(catalog.sources[src].provider)
     indicators = catalog.indicators_for(tid)
-    region_of = {r.nuts: r.code for r in catalog.regions.values() if r.nuts}
+    kept = set(kept_codes(catalog))
+    region_of = {r.nuts: r.code for r in catalog.regions.values() if r.nuts and (r.code in kept or r.nuts in requested)}
     scope = tuple(nuts for code in catalog.region_scope() if (nuts := catalog.regions[code].nuts))
     period_format = re.compile(_PERIOD[table.freq])
     rows: list[dict[str, Any]] = []
@@ -330,7 +333,7 @@ def client(setup: ClientSetup) -> EurostatClient:
 
 
 def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
-    return parse_dataset(payload.data, table, catalog, batch_id)
+    return parse_dataset(payload.data, table, catalog, batch_id, tuple(payload.request.get("geo", "").split(",")))
 
 
 PROVIDER = Provider("eurostat", client, parse)

@@ -41,11 +41,13 @@ def result(out: dict[str, list[Any]], left_out: int, rows_read: int, kind: FileK
 
 
 def region_of(label: str, kind: FileKind, catalog: Catalog, fail: Callable[[str], FileError]) -> str:
-    """The catalog region a label of the file names: mapped under `regions:`, or a catalog code as it is."""
-    region = kind.regions.get(label, label if label in catalog.regions else None)
+    """The catalog region a label of the file names: mapped under `regions:`, or the code of a region of today as it
+    is (a former Kreis is no region a partner's figure belongs to)."""
+    current = label in catalog.regions and catalog.regions[label].level != "former_kreis"
+    region = kind.regions.get(label, label if current else None)
     if region is None:
         known_labels = f"; labels the mapping knows: {sorted(kind.regions)}" if kind.regions else ""
-        raise fail(f"unknown region {label!r} (not a region code of catalog/regions.yaml{known_labels})")
+        raise fail(f"unknown region {label!r} (not a code of a region of today, catalog/regions_germany.yaml and regions.yaml{known_labels})")
     return region
 
 

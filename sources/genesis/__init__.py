@@ -33,7 +33,8 @@ def client(setup: ClientSetup) -> GenesisClient:
 
 
 def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
-    return parse_tablefile(payload.data, table, catalog, batch_id)
+    """The request's `regionalkey` entries name regions whose rows are kept even outside the scope."""
+    return parse_tablefile(payload.data, table, catalog, batch_id, tuple(payload.request.get("regionalkey", "").split(",")))
 
 
 def precondition(source: Source, catalog: Catalog) -> str | None:

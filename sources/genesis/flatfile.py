@@ -20,7 +20,7 @@ from sources.contract import OBSERVATION_SCHEMA, ParseResult
 from sources.errors import FormatError, SourceError
 from sources.observations import find_duplicate_keys
 from transforms.markers import apply_markers
-from transforms.regions import classify
+from transforms.regions import classify, dissolved, period_end
 
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
 _BLOCK_COLUMN = re.compile(r"[0-9]+_variable_(attribute_)?code")
@@ -132,10 +132,12 @@ def _match_indicators(
     return indicator, units
 
 
-def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
+def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str, requested: tuple[str, ...] = ()) -> ParseResult:
     """Turn a GENESIS ffcsv flat file into observations of the catalog's indicators for `table`.
 
-    Row numbers in errors are file lines (the header is line 1).
+    Rows of the scope's regions are kept, and of regions the request named (`requested`: its `regionalkey`
+    entries); every other row is counted by reason (transforms/regions.py). Row numbers in errors are file lines
+    (the header is line 1).
     """
     src, tid = table.source, table.id
     flat = read_flat(data, src, tid)
@@ -159,10 +161,10 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     wanted_rows = pc.is_valid(indicator)
     dropped["not_in_catalog"] = n - pc.sum(wanted_rows).as_py() if n else 0
 
-    keep, reason = classify(region, catalog)
+    keep, reason = classify(region, catalog, requested)
     unknown = pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), "unknown_region"))
-    _fail_rows(FormatError, src, tid, unknown, "unknown region code", region)
-    for why in ("berlin_district", "out_of_scope"):
+    _fail_rows(FormatError, src, tid, unknown, "unknown region code (not in catalog/regions_germany.yaml)", region)
+    for why in ("berlin_district", "part_of_kreis", "statistical_region", "out_of_scope"):
         dropped[why] = pc.sum(pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), why))).as_py() or 0
     mask = pc.and_(wanted_rows, keep)
 
@@ -211,6 +213,9 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     del sub, marked
     # Arrow's allocator keeps freed blocks; hand them back so that loading does not stack on the parse peak.
     pa.default_memory_pool().release_unused()
+    gone = dissolved(obs.column("region_code"), period_end(obs.column("period")), obs.column("marker"), catalog)
+    dropped["dissolved"] = pc.sum(gone).as_py() or 0
+    obs = obs.filter(pc.invert(gone))
     obs, notes, unpublished = drop_unpublished_newest(obs)
     dropped["not_yet_published"] = unpublished
     dup = find_duplicate_keys(obs)

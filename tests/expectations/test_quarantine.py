@@ -98,8 +98,9 @@ def test_a_large_change_is_loaded_with_a_warning(catalog, validator, tmp_path):
     assert any("year_on_year" in w and "08127" in w for w in result.warnings)
 
 
-def test_expected_kreise_follow_the_regional_selection(catalog):
-    assert len(expected_kreise(ALL_2024, catalog)) == 44
+def test_expected_kreise_follow_the_regional_selection(catalog, bw_catalog):
+    assert len(expected_kreise(ALL_2024, catalog)) == 400  # the whole table: every Kreis of the scope, all of Germany
+    assert len(expected_kreise(ALL_2024, bw_catalog)) == 44  # a scope narrowed to Baden-Württemberg
     hf = TableRequest("regionalstatistik", TABLE, 2023, 2023, (("regionalvariable", "KREISE"), ("regionalkey", "0812*")))
     assert expected_kreise(hf, catalog) == ["08121", "08125", "08126", "08127", "08128"]
     state = TableRequest("regionalstatistik", TABLE, 2023, 2023, (("regionalvariable", "DLAND"), ("regionalkey", "08")))
@@ -109,5 +110,5 @@ def test_expected_kreise_follow_the_regional_selection(catalog):
 def test_expected_kreise_of_eurostat_requests_follow_their_nuts_codes_and_the_tables_levels(catalog):
     gdp = TableRequest("eurostat", "nama_10r_3gdp", 2021, 2021, (("geo", "DE,DE1,DE11,DE117,DE118,DE119,DE11A,DE11B"),))
     assert expected_kreise(gdp, catalog) == ["08121", "08125", "08126", "08127", "08128"]
-    assert len(expected_kreise(TableRequest("eurostat", "nama_10r_3gdp", 2021, 2021), catalog)) == 44
+    assert len(expected_kreise(TableRequest("eurostat", "nama_10r_3gdp", 2021, 2021), catalog)) == 400
     assert expected_kreise(TableRequest("eurostat", "lfst_r_lfu3rt", 2021, 2021), catalog) == []  # NUTS 2 at the finest

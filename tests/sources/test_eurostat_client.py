@@ -58,15 +58,20 @@ def test_the_request_asks_for_the_catalogs_units_regions_and_years(catalog):
     assert got[("gdp_current_prices_eurostat", "DG", "2022")] == 3876810.0
 
 
-def test_without_a_selection_every_catalog_region_of_the_tables_levels_is_requested(catalog):
+def test_without_a_selection_every_catalog_region_of_the_scope_at_the_tables_levels_is_requested(catalog, bw_catalog):
     sent: list[httpx.Request] = []
     with pytest.raises(NoData):  # the sample figures do not cover all of them
         fetch(catalog, gdp_server(), geo=None, sent=sent)
     geo = sent[0].url.params.get_list("geo")
-    assert len(geo) == 1 + 1 + 4 + 44 and {"DE", "DE1", "DE14", "DE117", "DE149"} <= set(geo)
+    assert len(geo) == 1 + 16 + 19 + 400 and {"DE", "DE1", "DEG", "DE14", "DEA5", "DE117", "DEG0R"} <= set(geo)  # all Germany
+    sent.clear()
+    with pytest.raises(NoData):
+        fetch(bw_catalog, gdp_server(), geo=None, sent=sent)
+    geo = sent[0].url.params.get_list("geo")
+    assert len(geo) == 1 + 1 + 4 + 44 and {"DE", "DE1", "DE14", "DE117", "DE149"} <= set(geo)  # a scope narrowed to BW
     sent.clear()
     with pytest.raises(TableMissing):  # only the request matters here
-        fetch(catalog, lambda r: not_found("lfst_r_lfu3rt"), table="lfst_r_lfu3rt", geo=None, sent=sent)
+        fetch(bw_catalog, lambda r: not_found("lfst_r_lfu3rt"), table="lfst_r_lfu3rt", geo=None, sent=sent)
     assert sent[0].url.params.get_list("geo") == ["DE", "DE1", "DE11", "DE12", "DE13", "DE14"]  # NUTS 2 at the finest
     assert sent[0].url.params.get_list("age") == ["Y15-24", "Y15-74"] and sent[0].url.params["isced11"] == "TOTAL"
 

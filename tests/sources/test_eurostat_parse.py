@@ -104,16 +104,25 @@ def test_an_unknown_flag_names_the_cell(catalog):
     assert err.value.row == 1 and "row 1" in str(err.value) and "nama_10r_3gdp" in str(err.value)
 
 
-def test_nuts_codes_become_the_catalogs_ags_and_regions_outside_the_state_are_counted(catalog):
-    cells = {
-        ("MIO_EUR", "DE", "2021"): (3617450.0, "p"),
-        ("MIO_EUR", "DE1", "2021"): (541342.45, "e"),
-        ("MIO_EUR", "DE11", "2021"): (226172.7, "e"),
-        ("MIO_EUR", "DE118", "2021"): (21335.48, "e"),
-        ("MIO_EUR", "DE212", "2021"): (None, ":"),  # München (Bayern)
-        ("MIO_EUR", "DEG0N", "2021"): (None, ":"),  # a Thuringian code that NUTS 2024 merged away
-    }
-    result = parse(gdp_cube(cells, catalog), catalog)
+GERMANY_CELLS = {
+    ("MIO_EUR", "DE", "2021"): (3617450.0, "p"),
+    ("MIO_EUR", "DE1", "2021"): (541342.45, "e"),
+    ("MIO_EUR", "DE11", "2021"): (226172.7, "e"),
+    ("MIO_EUR", "DE118", "2021"): (21335.48, "e"),
+    ("MIO_EUR", "DE212", "2021"): (None, ":"),  # München (Bayern)
+}
+
+
+def test_nuts_codes_of_all_germany_become_the_catalogs_ags(catalog):
+    result = parse(gdp_cube(GERMANY_CELLS, catalog), catalog)
+    assert {k[1]: v[0] for k, v in facts(result).items()} == {"DG": 3617450.0, "08": 541342.45, "081": 226172.7, "08125": 21335.48,
+                                                               "09162": None}
+    assert result.dropped == {}
+
+
+def test_with_the_scope_narrowed_to_a_state_regions_outside_it_are_counted(bw_catalog):
+    cells = GERMANY_CELLS | {("MIO_EUR", "DEG0N", "2021"): (None, ":")}  # a Thuringian code that NUTS 2024 merged away
+    result = parse(gdp_cube(cells, bw_catalog), bw_catalog)
     assert {k[1]: v[0] for k, v in facts(result).items()} == {"DG": 3617450.0, "08": 541342.45, "081": 226172.7, "08125": 21335.48}
     assert result.dropped == {"out_of_scope": 2}
 

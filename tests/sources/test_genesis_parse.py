@@ -91,8 +91,7 @@ def test_totals_are_empty_attribute_codes(pop_table, catalog):
     assert obs[("population", "08125", "2024-12-31")]["value"] == 353877
     assert obs[("population_male", "08125", "2024-12-31")]["value"] == 177112
     assert obs[("population_female", "08125", "2024-12-31")]["value"] == 176765
-    # the sample's 2023 release has totals only: no sex breakdown is invented for it
-    assert ("population_female", "08125", "2023-12-31") not in obs
+    assert obs[("population_female", "08125", "2023-12-31")]["value"] == 176566
 
 
 def test_utf8_bom_is_handled_and_optional(pop_table, catalog):
@@ -231,15 +230,32 @@ def test_mixed_regional_variables_in_one_file_are_all_kept(svb_table, catalog):
     assert result.observations.num_rows == 8 * 3
 
 
-def test_berlin_districts_and_kreise_of_other_states_are_dropped_and_counted(pop_table, catalog):
+def test_8_digit_codes_statistical_regions_and_dissolved_kreise_are_left_out_and_counted_never_summed(pop_table, catalog):
+    """The real nationwide answers of 31.12.2023 and 31.12.2024: every row of a code that is no region of today is
+    counted by its reason; Berlin's Bezirke and the cities Hannover, Aachen and Saarbrücken stay out of their Kreis."""
     rows = population_rows()
     result = parse(pop_file(rows), pop_table, catalog)
-    codes = {o["region_code"] for o in result.observations.to_pylist()}
-    for code in ("11001001", "11000", "09162", "03152"):
-        assert code not in codes
-    assert result.dropped["berlin_district"] == 3  # 11001001 total, male, female
-    assert result.dropped["out_of_scope"] == 9  # 03152 (dissolved, "-"), 09162 and 11000: three rows each
-    assert "not_yet_published" not in result.dropped  # the dissolved Kreis's "-" does not count as a slice
+    obs = observations(result)
+    codes = {r for _, r, _ in obs}
+    assert {k.code for k in catalog.kreise()} <= codes and not {"11001001", "03241001", "05334002", "10041100", "03152", "031"} & codes
+    assert result.dropped["berlin_district"] == 2 * 12 * 3  # two years, 12 Bezirke, total / male / female
+    assert result.dropped["part_of_kreis"] == 2 * 3 * 3  # 03241001 Hannover, 05334002 Aachen, 10041100 Saarbrücken
+    assert result.dropped["dissolved"] == 2 * 74 * 3  # every former Kreis, marked "-" after its dissolution
+    assert result.dropped["statistical_region"] == (44 - 19) * 3  # 2023's REGBEZ rows of states without Regierungsbezirke
+    assert "out_of_scope" not in result.dropped and result.rows_read == result.observations.num_rows + sum(
+        v for k, v in result.dropped.items())
+    # never summed into its Kreis: 11000 is Berlin's own figure, the Bezirke only left out
+    assert obs[("population", "11000", "2024-12-31")]["value"] == 3685265
+    assert obs[("population", "03241", "2024-12-31")]["value"] == 1140888
+
+
+def test_a_scope_narrowed_to_a_state_leaves_the_other_states_out_unless_the_request_names_them(pop_table, bw_catalog):
+    rows = [r for r in population_rows() if r[0] == "2024-12-31" and r[1] in ("08125", "09162", "11000", "11001001")]
+    result = parse(pop_file(rows), pop_table, bw_catalog)
+    assert {r for _, r, _ in observations(result)} == {"08125"}
+    assert result.dropped == {"out_of_scope": 6, "berlin_district": 3}  # München, Berlin: three rows each
+    named = parse_tablefile(pop_file(rows), pop_table, bw_catalog, BATCH, requested=("09*",))  # a request naming Bavaria's Kreise
+    assert {r for _, r, _ in observations(named)} == {"08125", "09162"} and named.dropped["out_of_scope"] == 3
 
 
 def test_an_unknown_code_inside_the_state_is_a_format_error_naming_the_row(pop_table, catalog):
@@ -327,11 +343,11 @@ def test_header_only_file_gives_no_observations(pop_table, catalog, quality):
 
 
 @pytest.mark.parametrize("quality", [True, False], ids=["quality-on", "quality-off"])
-def test_a_file_with_only_out_of_scope_rows_gives_no_observations(pop_table, catalog, quality):
+def test_a_file_with_only_out_of_scope_rows_gives_no_observations(pop_table, bw_catalog, quality):
     rows = [r for r in population_rows() if r[1] == "09162"]  # the real München rows only
-    result = parse(pop_file(rows, quality=quality), pop_table, catalog)
+    result = parse(pop_file(rows, quality=quality), pop_table, bw_catalog)
     assert result.observations.num_rows == 0
-    assert result.dropped == {"out_of_scope": 3}
+    assert result.dropped == {"out_of_scope": 6}  # 2023 and 2024
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,14 +357,12 @@ def test_a_file_with_only_out_of_scope_rows_gives_no_observations(pop_table, cat
 
 def test_an_all_dash_newest_slice_at_kreis_level_is_dropped_as_not_yet_published(pop_table, catalog):
     rows = population_rows()
-    # The real file, with every Baden-Württemberg Kreis value of the newest slice (2024-12-31) replaced by "-":
-    # what GENESIS serves for a period whose Kreis figures are not loaded yet.
-    blanked = [
-        (t, r, label, attrs, "-" if t == "2024-12-31" and r.startswith("08") and len(r) == 5 else v, q)
-        for t, r, label, attrs, v, q in rows
-    ]
-    n_blank = sum(1 for t, r, *_ in rows if t == "2024-12-31" and r.startswith("08") and len(r) == 5)
-    assert n_blank == 44 * 3
+    # The real file, with every value of today's Kreise in the newest slice (2024-12-31) replaced by "-": what GENESIS
+    # serves for a period whose Kreis figures are not loaded yet. (The former Kreise's "-" are their dissolution.)
+    today = {k.code for k in catalog.kreise()}
+    blanked = [(t, r, label, attrs, "-" if t == "2024-12-31" and r in today else v, q) for t, r, label, attrs, v, q in rows]
+    n_blank = sum(1 for t, r, *_ in rows if t == "2024-12-31" and r in today)
+    assert n_blank == 400 * 3
 
     result = parse(pop_file(blanked), pop_table, catalog)
     obs = observations(result)
