@@ -5,7 +5,10 @@ the catalog, so a new indicator or partner region needs a catalog entry, not cod
 
 1. Derived indicators (`derived:` in indicators.yaml) are computed where the provider publishes
    figures: Kreise, Regierungsbezirke, the state, Germany.
-2. Larger regions (partner regions, Agentur-für-Arbeit districts, Regionalverbände, and the
+2. Today's Kreise get their series on today's territory for the periods before a territorial change, from their
+   predecessors' figures by the same rules (transforms/territory.py), so that every larger region and every rank is on
+   today's territory.
+3. Larger regions (partner regions, Agentur-für-Arbeit districts, Regionalverbände, and the
    Regierungsbezirke and state where the provider has no figure of its own) get, per indicator:
    `sum`: the sum of their member Kreise; `ratio`: numerator over denominator, both summed first,
    times the scale (a rate is never averaged); `formula`: the derived indicator's formula applied
@@ -13,7 +16,7 @@ the catalog, so a new indicator or partner region needs a catalog entry, not cod
    (a rate with no published count to recompute it from); `none`: nothing.
    An aggregate with a member Kreis missing or withheld is NULL with status `incomplete` and names
    the missing members; never a partial sum shown as a total.
-3. Where the provider does publish a figure for such a region, its figure is kept, and the sum of
+4. Where the provider does publish a figure for such a region, its figure is kept, and the sum of
    its Kreise is returned beside it as a check (`aggregate_checks`).
 
 Inputs of a computed figure pass on their quality: any input NULL -> NULL `incomplete`; otherwise
@@ -28,6 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from catalog import SUMMABLE_LEVELS, Catalog, Formula
+from transforms import territory
 
 FACT_COLUMNS = ("indicator_id", "region_code", "period", "freq", "value", "unit", "status", "source_id")
 
@@ -62,6 +66,7 @@ END"""
 class Derived:
     values: pa.Table  # VALUES_SCHEMA: provider, derived and aggregated figures
     aggregate_checks: pa.Table  # provider figure of a larger region beside the sum of its Kreise
+    territory: pa.Table  # per Kreis with predecessors: what was derived on today's territory, or why not (territory.py)
 
 
 def sql_literal(text: str) -> str:
@@ -109,7 +114,7 @@ def _formula_sql(iid: str, formula: Formula, unit: str, origin: str, catalog: Ca
     carried = _rank_status("greatest(" + ", ".join(_status_rank(f"a{k}.status", catalog) for k in range(n)) + ")", catalog)
     missing = "[" + ", ".join(f"CASE WHEN a{k}.value IS NULL THEN {sql_literal(names[k])} END" for k in range(n)) + "]"
     sources = "list_distinct(flatten([" + ", ".join(f"a{k}.sources" for k in range(n)) + "]))"
-    where = "a0.region_code IN (SELECT region_code FROM targets)" if targets else "true"
+    where = f"a0.region_code IN (SELECT region_code FROM {targets})" if targets else "true"
     return f"""
 INSERT INTO v
 SELECT {sql_literal(iid)}, a0.region_code, a0.period, a0.period_key, a0.period_index, a0.freq,
@@ -155,17 +160,53 @@ WHERE status = 'incomplete';
 """
 
 
-def _unavailable_sql(iid: str, status: str) -> str:
-    """An indicator that cannot be computed from Kreise (a rate without a published count): every larger region
-    with a member figure gets NULL with `status`, which says why, where the provider has no figure of its own."""
+MEMBER_INPUTS = "SELECT m.target, v.indicator_id, v.period, v.period_key, v.period_index, v.freq, v.unit, v.sources FROM members m JOIN v ON v.region_code = m.member"
+
+
+def _unavailable_sql(iid: str, status: str, inputs: str) -> str:
+    """An indicator that cannot be computed from Kreise (a rate without a published count): every target region with
+    an input figure (`inputs`: target and the member's row) gets NULL with `status`, which says why, where the provider
+    has no figure of its own."""
     return f"""
 INSERT INTO v
-SELECT {sql_literal(iid)}, m.target, v.period, any_value(v.period_key), any_value(v.period_index), v.freq, NULL,
-       any_value(v.unit), {sql_literal(status)}, 'aggregate', list_distinct(flatten(list(v.sources))), []::VARCHAR[]
-FROM members m JOIN v ON v.region_code = m.member AND v.indicator_id = {sql_literal(iid)}
-WHERE NOT EXISTS (SELECT 1 FROM v p WHERE p.indicator_id = {sql_literal(iid)} AND p.region_code = m.target AND p.period = v.period)
-GROUP BY m.target, v.period, v.freq
+SELECT {sql_literal(iid)}, i.target, i.period, any_value(i.period_key), any_value(i.period_index), i.freq, NULL,
+       any_value(i.unit), {sql_literal(status)}, 'aggregate', list_distinct(flatten(list(i.sources))), []::VARCHAR[]
+FROM ({inputs}) i
+WHERE i.indicator_id = {sql_literal(iid)}
+  AND NOT EXISTS (SELECT 1 FROM v p WHERE p.indicator_id = {sql_literal(iid)} AND p.region_code = i.target AND p.period = i.period)
+GROUP BY i.target, i.period, i.freq
 """
+
+
+def _computed(db: duckdb.DuckDBPyConnection, catalog: Catalog, targets: str, inputs: str) -> None:
+    """The ratio, formula and unavailable indicators of the regions in table `targets`, from their summed figures (in
+    the order the catalog's dependencies need): a rate recomputed from summed numerator and denominator, never
+    averaged."""
+    indicators = catalog.all_indicators()
+    for iid in catalog.aggregation_order():
+        ind = indicators[iid]
+        if ind.aggregation.method == "unavailable":
+            db.execute(_unavailable_sql(iid, ind.aggregation.status or "", inputs))
+        elif ind.aggregation.method == "ratio":
+            agg = ind.aggregation
+            formula = Formula(kind="ratio", operands=(agg.numerator, agg.denominator), scale=agg.scale)
+            db.execute(_formula_sql(iid, formula, ind.unit, "aggregate", catalog, targets=targets))
+        elif ind.aggregation.method == "formula":
+            db.execute(_formula_sql(iid, ind.formula, ind.unit, "derived", catalog, targets=targets))
+
+
+def _today_s_territory(db: duckdb.DuckDBPyConnection, catalog: Catalog) -> pa.Table:
+    """Series of today's Kreise before a territorial change, from their predecessors (transforms/territory.py); returns
+    what was adjusted or not derivable per Kreis."""
+    db.register("territory_links", territory.links(catalog))
+    db.execute(territory.INPUTS_SQL + territory.SUMS_SQL + territory.REPLACE_SQL)
+    for iid in catalog.derivation_order():
+        d = catalog.derived[iid]
+        db.execute(_formula_sql(d.id, d.formula, d.unit, "derived", catalog, targets="ttargets"))
+    _computed(db, catalog, "ttargets", territory.UNAVAILABLE_INPUTS)
+    report = db.sql(territory.REPORT_SQL).to_arrow_table()
+    db.execute(territory.DROP_SQL)
+    return report
 
 
 def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
@@ -183,13 +224,16 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
         d = catalog.derived[iid]
         db.execute(_formula_sql(d.id, d.formula, d.unit, "derived", catalog, targets=None))
 
-    # 2. Larger regions.
-    members = [(code, m) for code, r in catalog.regions.items() if r.level in SUMMABLE_LEVELS for m in catalog.members(code)]
-    db.register("members", pa.table({"target": [t for t, _ in members], "member": [m for _, m in members]}, schema=pa.schema([("target", pa.string()), ("member", pa.string())])))
-    db.execute("CREATE TABLE targets AS SELECT DISTINCT target AS region_code FROM members")
+    # 2. Today's Kreise on today's territory before a territorial change, from their predecessors.
     indicators = catalog.all_indicators()
     summed = [k for k in catalog.aggregation_order() if indicators[k].aggregation.method == "sum"]
     db.register("summed", pa.table({"indicator_id": pa.array(summed, pa.string())}))
+    adjusted = _today_s_territory(db, catalog)
+
+    # 3. Larger regions.
+    members = [(code, m) for code, r in catalog.regions.items() if r.level in SUMMABLE_LEVELS for m in catalog.members(code)]
+    db.register("members", pa.table({"target": [t for t, _ in members], "member": [m for _, m in members]}, schema=pa.schema([("target", pa.string()), ("member", pa.string())])))
+    db.execute("CREATE TABLE targets AS SELECT DISTINCT target AS region_code FROM members")
     db.execute(_sum_sql(catalog))
     db.execute("""
         INSERT INTO v
@@ -199,16 +243,7 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
         WHERE NOT EXISTS (SELECT 1 FROM v p WHERE p.indicator_id = s.indicator_id AND p.region_code = s.region_code
                           AND p.period = s.period)
     """)
-    for iid in catalog.aggregation_order():
-        ind = indicators[iid]
-        if ind.aggregation.method == "unavailable":
-            db.execute(_unavailable_sql(iid, ind.aggregation.status or ""))
-        elif ind.aggregation.method == "ratio":
-            agg = ind.aggregation
-            formula = Formula(kind="ratio", operands=(agg.numerator, agg.denominator), scale=agg.scale)
-            db.execute(_formula_sql(iid, formula, ind.unit, "aggregate", catalog, targets="targets"))
-        elif ind.aggregation.method == "formula":
-            db.execute(_formula_sql(iid, ind.formula, ind.unit, "derived", catalog, targets="targets"))
+    _computed(db, catalog, "targets", MEMBER_INPUTS)
 
     checks = db.sql("""
         SELECT s.indicator_id, s.region_code, s.period, p.value AS provider_value, s.value AS kreise_sum,
@@ -220,4 +255,4 @@ def derive_values(facts: pa.Table, catalog: Catalog) -> Derived:
     """).to_arrow_table()
     values = db.sql("SELECT * FROM v").to_arrow_table()
     db.close()
-    return Derived(values.cast(VALUES_SCHEMA), checks)
+    return Derived(values.cast(VALUES_SCHEMA), checks, adjusted)

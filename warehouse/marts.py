@@ -1,5 +1,6 @@
 """Rebuild the marts: derive every region's values from the current facts, keep their vintages in
-core.region_values, then run the .sql files of warehouse/marts/ in the order of their names."""
+core.region_values (and what was derived on today's territory in ops.territory_adjustments), then run the .sql files
+of warehouse/marts/ in the order of their names."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import duckdb
 
 from catalog import Catalog, default_catalog
 from transforms.derive import FACT_COLUMNS, derive_values, sql_literal
+from warehouse.ops import record_territory
 from warehouse.vintages import MergeCounts, merge_vintages
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -45,6 +47,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
         con.register("computed_values", derived.values)
         con.register("aggregate_checks_in", derived.aggregate_checks)
         merge_values(con, now)
+        record_territory(con, derived.territory, now)
         for sql in mart_files():
             con.execute(render(sql.read_text(encoding="utf-8"), catalog))
         _comment_profile_columns(con, catalog)

@@ -1,5 +1,6 @@
 """Every write of the `ops` schema: what happened to each batch (ops.batch_outcomes), why a batch was
-quarantined (ops.quarantine) and each run (ops.runs). The pipeline says what happened; the SQL is here."""
+quarantined (ops.quarantine), each run (ops.runs) and what the last mart build derived on today's territory
+(ops.territory_adjustments). The pipeline says what happened; the SQL is here."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
+import pyarrow as pa
 
 from sources.contract import RawPayload
 
@@ -60,3 +62,13 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, flow_name: str, mode
         "INSERT INTO ops.runs VALUES (?, ?, ?, ?, ?, ?, ?::JSON)",
         [run_id, flow_name, mode, started, datetime.now(UTC), state, json.dumps(summary)],
     )
+
+
+def record_territory(con: duckdb.DuckDBPyConnection, report: pa.Table, built_at: datetime) -> None:
+    """The territory report of a mart build (transforms/territory.py REPORT_SQL) replaces the previous build's."""
+    con.register("territory_report", report)
+    try:
+        con.execute("DELETE FROM ops.territory_adjustments")
+        con.execute("INSERT INTO ops.territory_adjustments SELECT *, ? FROM territory_report", [built_at])
+    finally:
+        con.unregister("territory_report")

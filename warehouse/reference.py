@@ -14,12 +14,14 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
     regions = pa.Table.from_pylist(
         [
             {"region_code": r.code, "name_de": r.name_de, "name_en": r.name_en, "level": r.level,
-             "nuts": r.nuts, "parent": r.parent, "members": list(catalog.members(r.code))}
+             "nuts": r.nuts, "parent": r.parent, "members": list(catalog.members(r.code)),
+             "state_code": catalog.state_of(r.code), "compare_with": list(r.compare_with)}
             for r in catalog.regions.values()
         ],
         schema=pa.schema([("region_code", pa.string()), ("name_de", pa.string()), ("name_en", pa.string()),
                           ("level", pa.string()), ("nuts", pa.string()), ("parent", pa.string()),
-                          ("members", pa.list_(pa.string()))]),
+                          ("members", pa.list_(pa.string())), ("state_code", pa.string()),
+                          ("compare_with", pa.list_(pa.string()))]),
     )
     provider = [
         {"indicator_id": i.id, "label_de": i.label_de, "label_en": i.label_en, "definition": i.definition,

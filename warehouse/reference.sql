@@ -1,12 +1,14 @@
 -- Documentation of the reference tables written from the catalog on every build (warehouse/reference.py).
-COMMENT ON TABLE core.regions IS 'Regions from catalog/regions.yaml: Germany, the state, Regierungsbezirke, Kreise and aggregates of Kreise (partner regions, Agentur-für-Arbeit districts, Regionalverbände).';
+COMMENT ON TABLE core.regions IS 'Regions of catalog/regions_germany.yaml, catalog/regions.yaml and the networks'' own regions (networks/): Germany, the 16 Länder, the Regierungsbezirke, today''s 400 Kreise, the former Kreise the providers still publish, and aggregates of Kreise (partner regions and networks, Agentur-für-Arbeit districts, Regionalverbände).';
 COMMENT ON COLUMN core.regions.region_code IS 'AGS (Kreis 5 digits, Regierungsbezirk 3, state 2), DG for Germany, or a slug for an aggregate region.';
 COMMENT ON COLUMN core.regions.name_de IS 'German name (Regionaldatenbank label for Kreise).';
 COMMENT ON COLUMN core.regions.name_en IS 'English name.';
-COMMENT ON COLUMN core.regions.level IS 'country, state, regbez, kreis, partner, aa_district or regionalverband.';
-COMMENT ON COLUMN core.regions.nuts IS 'NUTS 2021 code (= NUTS 2024 for Baden-Württemberg), where one exists.';
+COMMENT ON COLUMN core.regions.level IS 'country, state, regbez, kreis (today''s Kreise), former_kreis (a Kreis that no longer exists: catalog/territorial_changes.yaml), partner (a partner region or a network''s own region), aa_district or regionalverband.';
+COMMENT ON COLUMN core.regions.nuts IS 'NUTS 2024 code, where one exists (former Kreise and aggregates have none).';
 COMMENT ON COLUMN core.regions.parent IS 'Region one level up (Kreis -> Regierungsbezirk -> state -> Germany).';
 COMMENT ON COLUMN core.regions.members IS 'Kreise whose figures add up to the region (aggregates, Regierungsbezirke, the state); empty for Kreise and Germany.';
+COMMENT ON COLUMN core.regions.state_code IS 'The state the region is compared with and ranked in: itself for a state, the state above a Kreis or Regierungsbezirk, an aggregate''s declared state or else the one state of its Kreise; NULL for Germany and for an aggregate across states that declares none.';
+COMMENT ON COLUMN core.regions.compare_with IS 'Other regions a network compares itself with (its YAML file''s compare_with; marts.peer_comparison).';
 
 COMMENT ON TABLE core.indicators IS 'Indicators from catalog/indicators.yaml: provider indicators (labels, definition, unit, topic, provider table, aggregation rule) and derived indicators (their formula).';
 COMMENT ON COLUMN core.indicators.indicator_id IS 'Indicator id.';

@@ -151,7 +151,7 @@ COMMENT ON COLUMN ops.batch_outcomes.outcome IS 'loaded, unchanged (same data ha
 COMMENT ON COLUMN ops.batch_outcomes.rows_new IS 'Observations seen for the first time.';
 COMMENT ON COLUMN ops.batch_outcomes.rows_revised IS 'Observations whose value or status changed: a new vintage each.';
 COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations identical to the current vintage.';
-COMMENT ON COLUMN ops.batch_outcomes.dropped IS 'Rows of the file left out, by reason (out_of_scope, berlin_district, not_in_catalog, not_yet_published).';
+COMMENT ON COLUMN ops.batch_outcomes.dropped IS 'Rows of the file left out, by reason: out_of_scope (a state outside the scope), berlin_district and part_of_kreis (8-digit codes inside a Kreis, never summed into it), statistical_region (a 3-digit code of a state without Regierungsbezirke), dissolved (a former Kreis marked - after its dissolution), not_in_catalog, not_yet_published (transforms/regions.py).';
 COMMENT ON COLUMN ops.batch_outcomes.message IS 'Error or note, naming source, table and row.';
 COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was recorded.';
 
@@ -181,3 +181,29 @@ COMMENT ON COLUMN ops.quarantine.gx_result IS 'The Great Expectations validation
 COMMENT ON COLUMN ops.quarantine.failing_rows IS 'A sample of the failing rows with their keys (and file line where known).';
 COMMENT ON COLUMN ops.quarantine.payload_path IS 'The stored body, for inspection (relative to the data directory).';
 COMMENT ON COLUMN ops.quarantine.quarantined_at IS 'When the batch was quarantined.';
+
+CREATE TABLE IF NOT EXISTS ops.territory_adjustments (
+    kreis                  VARCHAR NOT NULL,
+    predecessors           VARCHAR[] NOT NULL,
+    since                  DATE NOT NULL,
+    derivable              BOOLEAN NOT NULL,
+    figures_adjusted       BIGINT NOT NULL,
+    figures_incomplete     BIGINT NOT NULL,
+    figures_not_derivable  BIGINT NOT NULL,
+    first_period           VARCHAR,
+    last_period            VARCHAR,
+    how                    VARCHAR NOT NULL,
+    built_at               TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE ops.territory_adjustments IS 'Per Kreis of today with predecessors (catalog/territorial_changes.yaml), as of the last mart build: the figures of the periods before the change derived on today''s territory from its predecessors (transforms/territory.py), left incomplete, or not derivable because a predecessor was split. The predecessors'' own figures stay in core.observations under their codes (level former_kreis).';
+COMMENT ON COLUMN ops.territory_adjustments.kreis IS 'Today''s Kreis (AGS).';
+COMMENT ON COLUMN ops.territory_adjustments.predecessors IS 'The Kreise it was formed of (itself too where it kept its code).';
+COMMENT ON COLUMN ops.territory_adjustments.since IS 'The day the change took effect: figures of periods that ended before it are of the old territory.';
+COMMENT ON COLUMN ops.territory_adjustments.derivable IS 'True when every predecessor was merged or renamed whole; false when one was split.';
+COMMENT ON COLUMN ops.territory_adjustments.figures_adjusted IS 'Figures of the Kreis before the change on today''s territory (status territory_adjusted).';
+COMMENT ON COLUMN ops.territory_adjustments.figures_incomplete IS 'Figures before the change left NULL because a predecessor''s figure is missing or withheld (status incomplete, missing names it).';
+COMMENT ON COLUMN ops.territory_adjustments.figures_not_derivable IS 'Figures before the change left NULL because a predecessor was split (status territory_split).';
+COMMENT ON COLUMN ops.territory_adjustments.first_period IS 'First period of those figures.';
+COMMENT ON COLUMN ops.territory_adjustments.last_period IS 'Last period of those figures.';
+COMMENT ON COLUMN ops.territory_adjustments.how IS 'How the figures were derived, or why not.';
+COMMENT ON COLUMN ops.territory_adjustments.built_at IS 'The mart build that wrote the row.';

@@ -94,6 +94,25 @@ def test_ranks_within_a_level_share_ties_and_skip(tmp_path, catalog):
     assert hf == (1400.0, 10_000.0, pytest.approx(14.0), -8600.0)
 
 
+def test_a_kreis_is_ranked_among_the_kreise_of_its_state_and_of_germany_on_today_s_territory(tmp_path, catalog):
+    """Göttingen and Osterode (2015) count as today's Landkreis Göttingen (03159), and are not ranked themselves."""
+    con = warehouse(tmp_path, catalog)
+    values = {"08121": 300, "08125": 500, "03241": 1000, "03152": 255, "03156": 74}
+    insert_facts(con, [("population", k, "2015-12-31", v) for k, v in values.items()])
+    build_marts(con, catalog, now=T0)
+    ranks = {r[0]: r[1:] for r in con.execute("""SELECT region_code, rank_in_level, regions_in_level, rank_in_state, regions_in_state, status
+                                                 FROM marts.region_comparison WHERE indicator_id = 'population'
+                                                 AND region_level = 'kreis' AND value IS NOT NULL AND reference_code = 'DG'""").fetchall()}
+    assert ranks == {"03241": (1, 4, 1, 2, None), "08125": (2, 4, 1, 2, None), "03159": (3, 4, 2, 2, "territory_adjusted"),
+                     "08121": (4, 4, 2, 2, None)}
+    references = con.execute("""SELECT DISTINCT reference_code FROM marts.region_comparison
+                                WHERE indicator_id = 'population' AND region_code = '08121'""").fetchall()
+    assert sorted(references) == [("08",), ("DG",)]  # its own state and Germany, never another state
+    former = con.execute("SELECT DISTINCT region_level, rank_in_level FROM marts.region_comparison WHERE region_code = '03152'").fetchall()
+    assert former == [("former_kreis", 1)]  # ranked only among the former Kreise, never among today's
+    assert con.execute("SELECT kreis, figures_adjusted FROM ops.territory_adjustments WHERE figures_adjusted > 0").fetchall() == [("03159", 1)]
+
+
 def test_changes_against_the_previous_period_and_five_periods_back(tmp_path, catalog):
     con = warehouse(tmp_path, catalog)
     insert_facts(con, [("population", "08121", f"{y}-12-31", 1000 + 10 * (y - 2018)) for y in range(2018, 2025)])
@@ -129,7 +148,8 @@ def test_the_excel_export_reads_back_with_the_numbers_of_the_mart(published, tmp
     assert both["Wert"].tolist() == pytest.approx(both["value"].tolist(), nan_ok=True)
     assert both["Index (Vergleichsregion = 100)"].tolist() == pytest.approx(both["index_reference_100"].tolist(), nan_ok=True)
     hf = both[(both["Regionalschlüssel"] == "heilbronn-franken") & (both["Indikator"] == "Bevölkerung") & (both["Zeitraum"] == "2024-12-31")]
-    assert hf["Wert"].tolist() == [935_578.0]  # the five Kreise of Heilbronn-Franken at 31.12.2024
+    assert hf["Wert"].tolist() == [935_578.0] * 2  # the five Kreise of Heilbronn-Franken at 31.12.2024
+    assert sorted(hf["Vergleichsregion"]) == ["Baden-Württemberg", "Deutschland"]  # Germany: the sum of its 400 Kreise
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

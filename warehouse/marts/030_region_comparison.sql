@@ -1,19 +1,25 @@
 -- Each region against a reference region: value, reference value, index (reference = 100),
--- difference, rank among the regions of its level, change against the previous period and five
--- periods back. reference NULL = against the state and against Germany (one row each).
+-- difference, rank among the regions of its level (for a Kreis: among all of today's Kreise of Germany, on today's
+-- territory) and among those of its state, change against the previous period and five periods back.
+-- reference NULL = against its own state and against Germany (one row each).
 CREATE OR REPLACE MACRO marts.region_comparison_as_of(as_of, reference := NULL) AS TABLE
 WITH f AS (  -- the figures, narrow: labels are joined last (the window below sorts every column it carries)
-    SELECT v.indicator_id, v.region_code, r.level AS region_level, v.period, v.period_index, v.freq, v.value, v.unit, v.status
+    SELECT v.indicator_id, v.region_code, r.level AS region_level, r.state_code, v.period, v.period_index, v.freq, v.value,
+           v.unit, v.status
     FROM marts.region_values_as_of(as_of) v JOIN core.regions r USING (region_code)
 ), v AS (
     SELECT *,
            -- NULLs sort last, so they do not shift the ranks of the figures; they get no rank themselves
            CASE WHEN value IS NOT NULL THEN rank() OVER level_ranking END AS rank_in_level,
-           count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level
+           count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level,
+           CASE WHEN value IS NOT NULL AND state_code IS NOT NULL THEN rank() OVER state_ranking END AS rank_in_state,
+           CASE WHEN state_code IS NOT NULL THEN count(value) OVER (PARTITION BY indicator_id, period, region_level, state_code) END
+               AS regions_in_state
     FROM f
-    WINDOW level_ranking AS (PARTITION BY indicator_id, period, region_level ORDER BY value DESC NULLS LAST)
+    WINDOW level_ranking AS (PARTITION BY indicator_id, period, region_level ORDER BY value DESC NULLS LAST),
+           state_ranking AS (PARTITION BY indicator_id, period, region_level, state_code ORDER BY value DESC NULLS LAST)
 ), ref AS (
-    SELECT indicator_id, period, region_code, value, status FROM f
+    SELECT indicator_id, period, region_code, region_level, value, status FROM f
     WHERE CASE WHEN reference IS NULL THEN region_level IN ('state', 'country') ELSE region_code = reference END
 )
 SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator_label_en, i.topic,
@@ -27,6 +33,8 @@ SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator
        v.value - ref.value                               AS difference,
        v.rank_in_level,
        v.regions_in_level,
+       v.rank_in_state,
+       v.regions_in_state,
        p1.period                                         AS previous_period,
        v.value - p1.value                                AS change_previous,
        (v.value / nullif(p1.value, 0) - 1) * 100         AS change_previous_pct,
@@ -36,6 +44,7 @@ SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator
 FROM v
 -- a figure no reference region has (e.g. a partner file's) is kept once, with no reference
 LEFT JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
+              AND (reference IS NOT NULL OR ref.region_level = 'country' OR ref.region_code = v.state_code)
 JOIN core.indicators i ON i.indicator_id = v.indicator_id
 JOIN core.regions r ON r.region_code = v.region_code
 LEFT JOIN core.regions rr ON rr.region_code = ref.region_code
@@ -62,14 +71,16 @@ COMMENT ON COLUMN marts.region_comparison.freq IS 'A annual, Q quarterly, M mont
 COMMENT ON COLUMN marts.region_comparison.value IS 'The region''s figure (NULL when withheld or incomplete).';
 COMMENT ON COLUMN marts.region_comparison.unit IS 'Unit of value, reference value and difference.';
 COMMENT ON COLUMN marts.region_comparison.status IS 'Status of the region''s figure.';
-COMMENT ON COLUMN marts.region_comparison.reference_code IS 'Reference region: the state or Germany; NULL when neither has a figure of this indicator and period (the region''s row is kept, without comparison).';
+COMMENT ON COLUMN marts.region_comparison.reference_code IS 'Reference region: the region''s own state (core.regions.state_code) or Germany; NULL when neither has a figure of this indicator and period (the region''s row is kept, without comparison).';
 COMMENT ON COLUMN marts.region_comparison.reference_name_de IS 'Reference region name, German.';
 COMMENT ON COLUMN marts.region_comparison.reference_value IS 'The reference region''s figure for the same indicator and period.';
 COMMENT ON COLUMN marts.region_comparison.reference_status IS 'Status of the reference figure.';
 COMMENT ON COLUMN marts.region_comparison.index_reference_100 IS 'value / reference value × 100.';
 COMMENT ON COLUMN marts.region_comparison.difference IS 'value − reference value (percentage points for rates).';
-COMMENT ON COLUMN marts.region_comparison.rank_in_level IS 'Rank by value, highest = 1, among the regions of the same level with a figure; ties share a rank.';
+COMMENT ON COLUMN marts.region_comparison.rank_in_level IS 'Rank by value, highest = 1, among the regions of the same level with a figure; ties share a rank. For a Kreis: among all of today''s Kreise of Germany (former Kreise are another level), on today''s territory.';
 COMMENT ON COLUMN marts.region_comparison.regions_in_level IS 'Regions of that level with a figure (the rank is out of these).';
+COMMENT ON COLUMN marts.region_comparison.rank_in_state IS 'Rank by value, highest = 1, among the regions of the same level in the same state (core.regions.state_code) with a figure; ties share a rank; NULL for Germany and for an aggregate without one state.';
+COMMENT ON COLUMN marts.region_comparison.regions_in_state IS 'Regions of that level in that state with a figure (rank_in_state is out of these).';
 COMMENT ON COLUMN marts.region_comparison.previous_period IS 'The period before (NULL when the warehouse has none).';
 COMMENT ON COLUMN marts.region_comparison.change_previous IS 'value − value of the previous period (percentage points for rates).';
 COMMENT ON COLUMN marts.region_comparison.change_previous_pct IS 'Change against the previous period in %.';
