@@ -146,7 +146,7 @@ def write_file(path: Path, n_kreise: int, n_years: int, seed: int) -> int:
 
 def bench_catalog(n_kreise: int):
     """The real catalog with generated regions (state 08 + n Kreise) and the benchmark table's indicators."""
-    from catalog import Aggregation, Indicator, Region, SourceTable, default_catalog
+    from catalog import Aggregation, Indicator, Region, Scope, SourceTable, default_catalog
     from catalog.consistency import check_catalog
 
     real = default_catalog()
@@ -169,7 +169,8 @@ def bench_catalog(n_kreise: int):
                 content="BEVSTD", source_unit="Anzahl", filters={"GES": sex, "ALTX20": age}, aggregation=Aggregation(method="sum"),
                 verified=False,
             )
-    cat = dataclasses.replace(real, regions=regions, tables={TABLE_ID: table}, indicators=indicators, derived={})
+    cat = dataclasses.replace(real, regions=regions, tables={TABLE_ID: table}, indicators=indicators, derived={},
+                              scope=Scope(states=(STATE,)), reforms=())  # generated Kreise: no territorial changes
     check_catalog(cat)
     return cat
 

@@ -56,7 +56,8 @@ def bench_catalog(n_kreise: int, n_indicators: int):
                                               unit="percent", topic="demography",
                                               formula=Formula(kind="ratio", operands=(f"count_{i}", f"count_{i + 1}"), scale=100.0))
                for i in range(min(10, n_indicators - 1))}
-    return dataclasses.replace(real, regions=regions, indicators=indicators, derived=derived), kreise
+    # generated Kreise: no territorial changes; the scope is all of them, so Germany is their sum too
+    return dataclasses.replace(real, regions=regions, indicators=indicators, derived=derived, reforms=()), kreise
 
 
 def facts(kreise: list[str], n_indicators: int, years: int) -> pa.Table:

@@ -11,6 +11,7 @@ a run replays exactly these requests.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import json
 import shutil
 from pathlib import Path
@@ -32,32 +33,32 @@ HF = "08121,08125,08126,08127,08128"
 KREISE, DLAND, REGBEZ, DINSG = (("regionalvariable", v) for v in ("KREISE", "DLAND", "REGBEZ", "DINSG"))
 # The Heilbronn-Franken Kreise, the state and Germany: one request per regional variable.
 HF_STATE_GERMANY = ((KREISE, ("regionalkey", HF)), (DLAND, ("regionalkey", "08")), (DINSG,))
-# Requests answered from one export only (figures.csv `source` key), in the order of the exports' "Stand": where two
-# exports give the same year, the older loads first and the newer is its revision.
+# Requests answered from one key of figures.csv only (sample/README.md), in the order of the answers' or exports' "Stand":
+# where two give the same year, the older loads first and the newer is its revision. Nationwide answers are asked for
+# the whole table (no regional selection); the long HF series one request per regional variable.
 EXPORTS = {
-    TableRequest(SOURCE, table, first, last, selection): key
-    for table, first, last, key in (
-        ("12411-01-01-4", 1995, 2015, "D1"),
-        ("13111-01-03-4", 2012, 2015, "D2"),
-        ("12411-02-03-4", 2015, 2015, "D3"),
-        ("13211-02-05-4", 2001, 2016, "U1"),
-        ("13211-02-05-4", 2015, 2020, "U2"),
-        ("13211-02-05-4", 2025, 2025, "U3"),
-        ("13211-02-05-4", 2023, 2023, "U4"),
-    )
-    for selection in HF_STATE_GERMANY
+    **{TableRequest(SOURCE, table, first, last, selection): key
+       for table, first, last, key in (
+           ("13111-01-03-4", 2012, 2015, "D2"),
+           ("12411-02-03-4", 2015, 2015, "D3"),
+           ("13211-02-05-4", 2001, 2016, "U1"),
+           ("13211-02-05-4", 2015, 2020, "U2"),
+           ("13211-02-05-4", 2025, 2025, "U3"),
+           ("13211-02-05-4", 2023, 2023, "U4"),
+       )
+       for selection in HF_STATE_GERMANY},
+    # D1, a website export, lists Hamburg and Berlin as Länder only (02, 11), not as the Kreise 02000 and 11000 that a
+    # REST answer holds too: its Kreise are asked for by the other states' keys.
+    **{TableRequest(SOURCE, "12411-01-01-4", 1995, 2015, selection): "D1"
+       for selection in ((KREISE, ("regionalkey", ",".join(f"{s:02d}*" for s in range(1, 17) if s not in (2, 11)))), (REGBEZ,), (DLAND,), (DINSG,))},
+    TableRequest(SOURCE, "12411-01-01-4", 2023, 2023): "S2",
+    TableRequest(SOURCE, "12411-01-01-4", 2024, 2024): "S1",
+    **{TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, selection): "S4"
+       for selection in ((KREISE, ("regionalkey", HF)), (REGBEZ, ("regionalkey", "081")), (DLAND, ("regionalkey", "08")), (DINSG,))},
+    TableRequest(SOURCE, "13111-01-03-4", 2024, 2024): "S5",
 }
 # The requests of the sample, each answered with the figures it selects (see sample/README.md).
-REQUESTS = [
-    TableRequest(SOURCE, "12411-01-01-4", 2024, 2024),
-    TableRequest(SOURCE, "12411-01-01-4", 2023, 2023, (KREISE, ("regionalkey", HF))),
-    TableRequest(SOURCE, "12411-01-01-4", 2023, 2023, (DLAND, ("regionalkey", "08"))),
-    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (KREISE, ("regionalkey", HF))),
-    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (REGBEZ, ("regionalkey", "081"))),
-    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (DLAND, ("regionalkey", "08"))),
-    TableRequest(SOURCE, "13111-01-03-4", 2023, 2023, (DINSG,)),
-    *EXPORTS,
-]
+REQUESTS = list(EXPORTS)
 # Per table: the metadata/table answer, abridged to what a real answer showed: time range and `Updated` stamp as
 # served in 2026-03 where known (12411-01-01-4, 13111-01-03-4), the time range seen in 2026-08 for 13211-02-05-4;
 # nothing else is known of the others, so their answers carry neither.
@@ -67,10 +68,11 @@ TABLES = {
     "13211-02-05-4": (("2001", "2025"), None),
     "12411-02-03-4": (None, None),
 }
-# The member-name stamp (epoch milliseconds) of a flat file: of the recorded answer (S1, S4), else the "Stand" of
-# the export the figures come from (sample/README.md).
-STAMPS = {"12411-01-01-4": "1773175772751", "13111-01-03-4": "1773174923332", "D1": "1507663073000", "D2": "1507657000000",
-          "D3": "1507663185000", "U1": "1507663237000", "U2": "1629229084000", "U3": "1772119708000", "U4": "1783587702000"}
+# The member-name stamp (epoch milliseconds) of a flat file: of the recorded answer (S1, S2, S4, S5), else the "Stand"
+# of the export the figures come from (sample/README.md).
+STAMPS = {"S1": "1773175772751", "S2": "1744323962295", "S4": "1773174923332", "S5": "1749623409083", "D1": "1507663073000",
+          "D2": "1507657000000", "D3": "1507663185000", "U1": "1507663237000", "U2": "1629229084000", "U3": "1772119708000",
+          "U4": "1783587702000"}
 EUROSTAT = "eurostat"
 # nama_10r_3gdp (E1): Germany, the state, the Regierungsbezirk Stuttgart and its 13 Kreise, 2019-2022.
 STUTTGART = "DE,DE1,DE11,DE111,DE112,DE113,DE114,DE115,DE116,DE117,DE118,DE119,DE11A,DE11B,DE11C,DE11D"
@@ -97,13 +99,13 @@ def selects(request: TableRequest, row: dict[str, str]) -> bool:
     """Whether the provider would answer `request` with this figure (table, years, regional selection)."""
     params = request.region_params
     code = row["region_code"]
-    keys = params.get("regionalkey", "").split(",") if params.get("regionalkey") else None
+    keys = params.get("regionalkey", "").split(",") if params.get("regionalkey") else None  # codes or patterns (0812*)
     return (
         row["table"] == request.table_id
         and request.first_year <= int(row["period"][:4]) <= request.last_year
         and ("regionalvariable" not in params or regional_variable(code) == params["regionalvariable"])
-        and (keys is None or code in keys)
-        and EXPORTS.get(request, row["source"]) == row["source"]
+        and (keys is None or any(fnmatch.fnmatch(code, k) for k in keys))
+        and EXPORTS[request] == row["source"]
     )
 
 
@@ -172,7 +174,7 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
             return httpx.Response(200, content=metadata_body(table, *TABLES[table]), headers={"content-type": "application/json"})
         wanted = TableRequest(SOURCE, table, int(form["startyear"]), int(form["endyear"]),
                               tuple((k, form[k]) for k in ("regionalvariable", "regionalkey") if k in form))
-        stamp = STAMPS[EXPORTS.get(wanted, table)]
+        stamp = STAMPS[EXPORTS[wanted]]
         data = flat_file(LAYOUTS[table], flat_rows([r for r in rows if selects(wanted, r)]))
         name = f"{table}_{stamp}_de_flat"
         return httpx.Response(

@@ -23,7 +23,7 @@ def test_run_then_status(tmp_path, capsys):
     assert "12411-01-01-4   loaded" in out
     assert main(["--data-dir", str(tmp_path), "status"]) == 0
     out = capsys.readouterr().out
-    assert "population " in out and "rows   197" in out
+    assert "population " in out and "rows 10948" in out  # nationwide: 1995-2015, 2023, 2024
     assert "provider updated 31.03.2025 11:18:07h" in out
 
 

@@ -40,7 +40,7 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 34}  # 28 GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
+    assert summary["batches"] == {"loaded": 35}  # 29 GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
     # and the two BIBB Ausbildungsmarkt workbooks (one request, one batch per agency's workbook)
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
@@ -59,14 +59,15 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 34}  # each BIBB workbook too: its request names the file
+    assert summary["batches"] == {"unchanged": 35}  # each BIBB workbook too: its request names the file
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
 
 def test_a_revised_recording_creates_exactly_one_new_vintage_while_an_analyst_reads(tmp_path, monkeypatch):
-    # Before the Zensus-2022 rebasing, 08121 on 31.12.2023 was published as 130,093; the sample has 131,653.
-    old = next(r for r in figures(current=False) if r["region_code"] == "08121" and r["period"] == "2023-12-31")
+    # Before the Zensus-2022 rebasing, 08121 on 31.12.2023 was published as 130,093 (S3, a total only); the sample has
+    # 131,653 (S2): the same request answered with the old total.
+    old = next(r for r in figures(current=False) if r["region_code"] == "08121" and r["period"] == "2023-12-31") | {"source": "S2"}
     earlier = [r for r in figures() if not (r["table"] == old["table"] and r["region_code"] == "08121" and r["period"] == "2023-12-31")]
     build(tmp_path / "earlier", earlier + [old])
     monkeypatch.setenv("LABOUR_MONITOR_RECORDINGS", str(tmp_path / "earlier"))
@@ -104,15 +105,15 @@ def test_a_batch_with_a_changed_unit_is_quarantined_and_the_others_still_load(tm
     assert "regionalstatistik" in message and "13111-01-03-4" in message and "row 2" in message and "unit" in message
     assert query(tmp_path / "data", "SELECT table_id, reason FROM ops.quarantine") == [("13111-01-03-4", message)]
     outcomes = query(tmp_path / "data", "SELECT outcome, count(*) FROM ops.batch_outcomes WHERE run_id = (SELECT run_id FROM ops.runs ORDER BY started_at DESC LIMIT 1) GROUP BY 1 ORDER BY 1")
-    assert outcomes == [("quarantined", 1), ("unchanged", 28)]
-    # the last good employees figures are all still there (2023: 8 regions; 2012-2015: 7 regions)
-    assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(36,)]
+    assert outcomes == [("quarantined", 1), ("unchanged", 29)]  # the GENESIS and Eurostat requests of the rebuilt recordings
+    # the last good employees figures are all still there (2024: 436 regions; 2023: 8 regions; 2012-2015: 7 regions)
+    assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(472,)]
 
 
 def test_ingest_source_takes_tables_and_years(tmp_path):
     summary = ingest_source(source="regionalstatistik", tables=["12411-01-01-4"], first_year=2023, last_year=2024, data_dir=str(tmp_path))
-    # offline, the three recorded requests of the table inside those years
-    assert [r["table_id"] for r in summary["results"]] == ["12411-01-01-4"] * 3
+    # offline, the two recorded requests of the table inside those years (the nationwide answers of 2023 and 2024)
+    assert [r["table_id"] for r in summary["results"]] == ["12411-01-01-4"] * 2
     with pytest.raises(RunHadFailures) as failure:
         ingest_source(source="regionalstatistik", tables=["12411-01-01-4"], first_year=2010, last_year=2011, data_dir=str(tmp_path))
     assert "no recorded response" in failure.value.summary["failed"][0] and "startyear=2010" in failure.value.summary["failed"][0]
@@ -138,6 +139,7 @@ def test_a_broken_recording_is_quarantined_and_the_last_good_figures_stay(tmp_pa
 # --- Operations: regions, artifacts, logs, retries, the write slot -------------------------------------
 
 POP = "12411-01-01-4"
+SVB = "13111-01-03-4"
 HF = ["08121", "08125", "08126", "08127", "08128"]
 
 
@@ -195,15 +197,15 @@ def provider(monkeypatch):
 
 
 def test_ingest_source_for_a_partner_region_loads_its_kreise_and_leaves_a_batch_table_and_a_summary(tmp_path):
-    summary = ingest_source(tables=[POP], first_year=2023, last_year=2023, regions=["heilbronn-franken"], data_dir=str(tmp_path))
+    summary = ingest_source(tables=[SVB], first_year=2023, last_year=2023, regions=["heilbronn-franken"], data_dir=str(tmp_path))
     assert [r["request"] for r in summary["results"]] == [
-        f"regionalstatistik {POP} 2023-2023 (regionalvariable=KREISE regionalkey={','.join(HF)})"]
-    rows = query(tmp_path, "SELECT region_code FROM marts.observations_latest WHERE period = '2023-12-31' ORDER BY 1")
+        f"regionalstatistik {SVB} 2023-2023 (regionalvariable=KREISE regionalkey={','.join(HF)})"]
+    rows = query(tmp_path, "SELECT DISTINCT region_code FROM marts.observations_latest WHERE period = '2023-06-30' ORDER BY 1")
     assert [r for (r,) in rows] == HF
 
     artifacts = artifacts_of(summary["run_id"])
     assert artifacts["ingest-source-batches"] == [{
-        "source": "regionalstatistik", "table": POP, "outcome": "loaded", "rows_new": 5, "rows_revised": 0, "rows_unchanged": 0,
+        "source": "regionalstatistik", "table": SVB, "outcome": "loaded", "rows_new": 15, "rows_revised": 0, "rows_unchanged": 0,
         "warnings": "", "quarantined": "", "failed": "", "request": f"2023-2023 (regionalvariable=KREISE regionalkey={','.join(HF)})",
     }]
     markdown = artifacts["ingest-source-summary"]
@@ -238,11 +240,11 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     monkeypatch.setattr(pipelines.flows, "build_marts", marts_failing_once)
     summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
 
-    assert attempts == [28, 28]  # the retry downloaded nothing (28 GENESIS data requests)
-    assert summary["batches"] == {"loaded": 34}  # and the Eurostat request and the five partner files (two BIBB workbooks)
-    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(2902,)]
+    assert attempts == [29, 29]  # the retry downloaded nothing (29 GENESIS data requests)
+    assert summary["batches"] == {"loaded": 35}  # and the Eurostat request and the five partner files (two BIBB workbooks)
+    assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(36475,)]
     logs = logs_of(summary["run_id"])
-    assert sum("not downloaded again" in m for m in logs) == 33  # per request: the two BIBB workbooks are one
+    assert sum("not downloaded again" in m for m in logs) == 34  # per request: the two BIBB workbooks are one
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
     assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
     assert "OSError: disk full while building the marts" in summaries[0]
@@ -297,9 +299,9 @@ def test_build_marts_rebuilds_from_the_published_core_and_reports_the_rows(tmp_p
         rebuild_marts(data_dir=str(tmp_path))
     nightly(data_dir=str(tmp_path))
     summary = rebuild_marts(data_dir=str(tmp_path))
-    assert summary["tables"]["observations_latest"] == 2902 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
+    assert summary["tables"]["observations_latest"] == 36475 == query(tmp_path, "SELECT count(*) FROM marts.observations_latest")[0][0]
     artifacts = artifacts_of(summary["run_id"])
-    assert {"mart_table": "observations_latest", "rows": 2902} in artifacts["build-marts-tables"]
+    assert {"mart_table": "observations_latest", "rows": 36475} in artifacts["build-marts-tables"]
     assert f"`{tmp_path / 'labour_monitor.duckdb'}`" in artifacts["build-marts-summary"]
     assert query(tmp_path, "SELECT flow, state FROM ops.runs WHERE run_id = ?", [summary["run_id"]]) == [("build-marts", "completed")]
 

@@ -35,7 +35,7 @@ def test_offline_a_region_without_recording_is_requested_so_that_replay_names_it
 
 def test_offline_without_parameters_the_recorded_requests_of_the_sample(catalog, replay):
     requests = plan(catalog, replay, ["regionalstatistik"], None, None)
-    assert len(requests) == 28 and {r.table_id for r in requests} == {POP, "13111-01-03-4", "13211-02-05-4", "12411-02-03-4"}
+    assert len(requests) == 29 and {r.table_id for r in requests} == {POP, "13111-01-03-4", "13211-02-05-4", "12411-02-03-4"}
     # the exports of 13211-02-05-4 in the order of their "Stand": an older one loads before its revision
     assert [(r.first_year, r.last_year) for r in requests if r.table_id == "13211-02-05-4"][::3] == [(2001, 2016), (2015, 2020), (2025, 2025), (2023, 2023)]
 
