@@ -35,7 +35,11 @@ from reports.pages import Pages
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MANIFEST = "manifest.json"
-GROUPS = (("Partnerregionen", None), ("Regierungsbezirke", ("regbez",)), ("Kreise", ("kreis",)))
+# The index lists the networks' own regions first, then each state with its partner regions, Regierungsbezirke and
+# Kreise in this order (a state's section is open when a network lies in it).
+NETWORK_LEVEL = "partner"
+STATE_ORDER = ("aa_district", "regionalverband", "regbez", "kreis")
+AGGREGATE = ("aa_district", "regionalverband")
 
 
 class ReportError(ValueError):
@@ -77,10 +81,21 @@ def partner_regions(con: duckdb.DuckDBPyConnection, layout: Layout) -> list[str]
                                       [list(layout.partner_levels)]).fetchall()]
 
 
+def network_regions(con: duckdb.DuckDBPyConnection, layout: Layout) -> list[str]:
+    """The report's default regions: the networks' own regions (level partner: Heilbronn-Franken, networks/*.yaml) and
+    every partner region sharing a Kreis with one (their Agentur districts and Regionalverbände); with 400 Kreise and
+    about 150 Agentur districts in the catalog, any other region's page is built on demand."""
+    return [c for (c,) in con.execute(
+        """SELECT DISTINCT p.region_code FROM core.regions p JOIN core.regions n
+               ON n.level = ? AND (p.region_code = n.region_code OR len(list_intersect(p.members, n.members)) > 0)
+           WHERE list_contains(?, p.level) ORDER BY 1""", [NETWORK_LEVEL, list(layout.partner_levels)]).fetchall()]
+
+
 def resolve(con: duckdb.DuckDBPyConnection, layout: Layout, regions: list[str] | None, built: set[str] = frozenset()) -> list[str]:
-    """The regions whose pages to build: those asked for (or every partner region), each with its member Kreise,
-    and those of `built` (pages an earlier build wrote, kept up to date) that the warehouse still knows."""
-    asked = regions or partner_regions(con, layout)
+    """The regions whose pages to build: those asked for (or the networks' regions and those sharing a Kreis with
+    them), each with its member Kreise, and those of `built` (pages an earlier build wrote, kept up to date) that the
+    warehouse still knows."""
+    asked = regions or network_regions(con, layout)
     known = dict(con.execute("SELECT region_code, members FROM core.regions WHERE level <> 'country'").fetchall())
     unknown = [r for r in asked if r not in known]
     if unknown:
@@ -90,7 +105,8 @@ def resolve(con: duckdb.DuckDBPyConnection, layout: Layout, regions: list[str] |
 
 def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None, only_changed: bool = False,
                  pdf: bool = True, layout: Layout | None = None) -> BuildResult:
-    """Build the report of `regions` (default: every partner region and its Kreise) into `out_dir`. With
+    """Build the report of `regions` (default: the networks' regions and the partner regions sharing a Kreis with them,
+    each with its Kreise; `network_regions`) into `out_dir`. With
     `only_changed`, the pages an earlier build wrote on demand are rendered too, and only changed pages written."""
     started = time.perf_counter()
     manifest_path = out_dir / MANIFEST
@@ -165,12 +181,27 @@ def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
         log.warning("report: no PDFs: %s", exc)
 
 
+def _index_groups(pages: Pages, layout: Layout) -> list[dict]:
+    """The networks' regions, then per state its partner regions, Regierungsbezirke and Kreise (`STATE_ORDER`)."""
+    regions = pages.figures.regions.values()
+    networks = sorted((r for r in regions if r.level == NETWORK_LEVEL), key=lambda r: r.name_de)
+    opened = {r.state_code for r in networks}
+    groups = [{"title": "Netzwerke und Partnerregionen", "rows": pages.overview([r.region_code for r in networks]), "open": True}]
+    for state in sorted((r for r in regions if r.level == "state"), key=lambda r: r.region_code):
+        listed = sorted((r for r in regions if r.state_code == state.region_code and r.level in STATE_ORDER
+                         and (r.level not in AGGREGATE or r.level in layout.partner_levels)),
+                        key=lambda r: (STATE_ORDER.index(r.level), r.name_de))
+        groups.append({"title": state.name_de, "rows": pages.overview([state.region_code, *(r.region_code for r in listed)]),
+                       "open": state.region_code in opened})
+    across = sorted((r for r in regions if r.state_code is None and r.level in layout.partner_levels and r.level != NETWORK_LEVEL),
+                    key=lambda r: r.name_de)
+    if across:  # an Agentur district whose Kreise lie in two states (Bremen with Osterholz)
+        groups.append({"title": "Über Ländergrenzen", "rows": pages.overview([r.region_code for r in across]), "open": False})
+    return groups
+
+
 def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], published: datetime | None) -> None:
-    groups = []
-    for title, levels in GROUPS:
-        wanted = levels or layout.partner_levels
-        listed = sorted((r for r in pages.figures.regions.values() if r.level in wanted), key=lambda r: (r.level, r.name_de))
-        groups.append({"title": title, "rows": pages.overview([r.region_code for r in listed])})
+    groups = _index_groups(pages, layout)
     revisions, revised_total = pages.revisions()
     html = _templates().get_template("index.html.j2").render(
         root="", groups=groups, columns=pages.overview_columns(), linked=linked, status=pages.data_status(),

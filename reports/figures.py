@@ -54,8 +54,8 @@ def read_figures(con: duckdb.DuckDBPyConnection, layout: Layout, codes: Iterable
     ranked = sorted({i for s in layout.sections for i in s.ranked})
     released = sorted({i for s in layout.sections for i in s.releases})
     tiles = sorted({*layout.headline, *layout.overview})
-    # the index page shows the overview figures of every partner region, Regierungsbezirk and Kreis
-    listed = [c for c, r in regions.items() if r.level in (*layout.partner_levels, "regbez", "kreis")]
+    # the index page shows the overview figures of every partner region, state, Regierungsbezirk and Kreis
+    listed = [c for c, r in regions.items() if r.level in (*layout.partner_levels, "state", "regbez", "kreis")]
     drawn = sorted({*codes, *(r.state_code for r in regions.values() if r.state_code), *(r.country_code for r in regions.values() if r.country_code)})
     return Figures(
         regions=regions, labels={i.indicator_id: i.label_de for i in indicators}, units={i.indicator_id: i.unit for i in indicators},

@@ -185,7 +185,8 @@ class Pages:
 
     def overview(self, codes: list[str]) -> list[dict]:
         """Rows of the index page: each region with its overview figures."""
-        return [{"code": code, "name": self.names[code], "tiles": {t.label: t for t in self.tiles(code, self.layout.overview)}}
+        return [{"code": code, "name": self.names[code], "level": self.layout.levels.get(self.figures.regions[code].level, ""),
+                 "tiles": {t.label: t for t in self.tiles(code, self.layout.overview)}}
                 for code in codes]
 
     def overview_columns(self) -> list[str]:
