@@ -34,8 +34,10 @@ def _print_summary(summary: dict) -> None:
     print(f"Mode: {summary['mode']}   batches: {summary['batches']}")
     print(f"Observations: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged")
     for r in summary["results"]:
+        left_out = ", ".join(f"{why} {n}" for why, n in (r.get("dropped") or {}).items())
         print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<11} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
-              f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged") else ""))
+              f"unchanged {r['rows_unchanged']:>6}" + (f"   rows left out: {left_out}" if left_out else "")
+              + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged") else ""))
     for message in summary["failed"]:
         print(f"  FAILED: {message}")
     for message in summary["quarantined"]:

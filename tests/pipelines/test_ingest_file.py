@@ -1,11 +1,12 @@
 """`labour-monitor ingest regionalstatistik --file`: a table downloaded from the website loads like a fetched answer.
 
-The real flat files are read where they lie (../shared/reference/genesis/real/), their `#` annotation lines stripped;
-they hold Kreise of Hessen and Brandenburg, outside the default scope, so the tests name those as --regions."""
+The real flat files are read where they lie (../shared/reference/genesis/), the excerpts' `#` annotation lines stripped;
+the excerpts hold some Kreise of Hessen and Brandenburg only, so the tests name those as --regions."""
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from pipelines.cli import main
 from sample.ffcsv import LAYOUTS, flat_file
 from sample.make_recordings import figures, flat_rows
+from tests.conftest import REFERENCE, REPO
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -114,3 +116,40 @@ def test_another_table_than_asked_is_refused_by_its_variables_not_its_statistic(
     err = capsys.readouterr().err
     assert "another table than 13211-02-05-4" in err
     assert not (tmp_path / "data" / "labour_monitor.duckdb").exists()
+
+
+# The real nationwide "-4" answers of catalog tables: 12411-01-01-4 as served on 2026-03-10 (read where it lies), and
+# 13111-01-03-4 of 30.06.2024 as served on 2025-06-11, as the sample's recording holds it (sample/README.md, S5).
+NATIONWIDE = {
+    "12411-01-01-4": (REFERENCE / "genesis" / "regio_12411-01-01-4_tablefile_de_2026-03.zip", "population", "2024-12-31",
+                      {"berlin_district": 36, "part_of_kreis": 9, "dissolved": 222}),
+    "13111-01-03-4": (next((REPO / "sample" / "recordings" / "regionalstatistik").glob("data_tablefile_13111-01-03-4_2024-2024__*.body.zip")),
+                      "employees_svb_workplace", "2024-06-30",
+                      {"not_in_catalog": 1650, "berlin_district": 36, "part_of_kreis": 9, "statistical_region": 75, "dissolved": 222}),
+}
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="the shared reference files are not beside the checkout")
+@pytest.mark.parametrize("table", sorted(NATIONWIDE))
+def test_a_nationwide_answer_loads_every_kreis_of_today_and_says_what_it_leaves_out_never_summing_it(tmp_path, capsys, table):
+    path, indicator, period, left_out = NATIONWIDE[table]
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "ingest", "regionalstatistik", "--file", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "rows left out: " + ", ".join(f"{k} {v}" for k, v in left_out.items()) in out
+    assert [json.loads(d) for (d,) in query(data, "SELECT dropped FROM ops.batch_outcomes")] == [left_out]
+    kreise = query(data, f"""SELECT count(DISTINCT o.region_code) FROM core.observations o JOIN core.regions r USING (region_code)
+                             WHERE r.level = 'kreis' AND o.indicator_id = '{indicator}' AND o.value IS NOT NULL""")
+    assert kreise == [(400,)]
+    assert query(data, "SELECT count(*) FROM core.observations WHERE length(region_code) = 8 OR region_code IN "
+                       "(SELECT region_code FROM core.regions WHERE level = 'former_kreis')") == [(0,)]
+    # Heilbronn-Franken is still the sum of its five Kreise; Berlin's figure is its own, its Bezirke are not added
+    figures = dict(query(data, f"""SELECT region_code, value FROM marts.indicator_values WHERE indicator_id = '{indicator}'
+                                   AND period = '{period}' AND region_code IN ('heilbronn-franken', '08121', '08125', '08126',
+                                   '08127', '08128', '11000', 'DG')"""))
+    assert figures["heilbronn-franken"] == sum(figures[k] for k in ("08121", "08125", "08126", "08127", "08128"))
+    published = query(data, f"SELECT value FROM core.observations WHERE region_code = '11000' AND indicator_id = '{indicator}'")
+    assert [(figures["11000"],)] == published
+    # national ranks are among today's 400 Kreise
+    assert query(data, f"""SELECT DISTINCT regions_in_level FROM marts.region_comparison WHERE region_code = '08125'
+                           AND indicator_id = '{indicator}' AND period = '{period}'""") == [(400,)]

@@ -485,3 +485,22 @@ def test_an_old_website_table_export_is_refused_naming_the_flat_file_download(ca
         parse(export, catalog.tables[ALO], catalog)
     with pytest.raises(FormatError, match="not a GENESIS flat file"):
         parse(b"Region;Jahr;Wert\n08121;2025;5027\n", catalog.tables[ALO], catalog)
+
+
+def test_a_file_with_dissolved_kreise_keeps_their_figures_under_their_codes_and_counts_their_end_never_losing_a_row(pop_table, catalog):
+    """The Regionaldatenbank's export of 2017 (sample key D1), 31.12.2010 and 31.12.2015: Kreise dissolved since 2007 are
+    '-' after their dissolution (counted as dissolved), and hold their published figures before (kept under their own
+    codes, the former Kreise of catalog/regions_germany.yaml, which the marts map onto today's Kreise)."""
+    rows = flat_rows([r for r in figures() if r["source"] == "D1" and r["period"] in ("2010-12-31", "2015-12-31")
+                      and len(r["region_code"]) == 5])
+    result = parse(pop_file(rows), pop_table, catalog)
+    obs = observations(result)
+    assert obs[("population", "03152", "2015-12-31")]["value"] == 255653  # Göttingen (alt), merged into 03159 in 2016
+    assert obs[("population", "16056", "2015-12-31")]["value"] == 42417  # Eisenach, part of the Wartburgkreis since 2021
+    assert obs[("population", "13052", "2010-12-31")]["value"] == 79466  # Demmin, divided in 2011
+    assert ("population", "13052", "2015-12-31") not in obs and ("population", "14161", "2010-12-31") not in obs
+    former = {r.code for r in catalog.regions.values() if r.level == "former_kreis"}
+    in_file = sum(1 for r in rows if r[1] in former)
+    kept = sum(1 for o in result.observations.to_pylist() if o["region_code"] in former)
+    assert in_file == kept + result.dropped["dissolved"] and kept > 0  # every row of a former Kreis: kept or counted
+    assert obs[("population", "03159", "2015-12-31")]["status"] == "nil"  # the new Landkreis: "-" until 2016, as published

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from catalog import CATALOG_DIR, load_catalog
 from pipelines.batch import process_payload
 from sample.ffcsv import LAYOUTS, flat_file
@@ -61,3 +63,26 @@ def test_a_new_indicator_of_a_table_reparses_its_stored_payload_and_says_why(tmp
 
     last = process_payload(con, payload(), REQUEST, catalog, tmp_path, "run-4", validator)
     assert last.outcome == "unchanged"
+
+
+def test_a_wider_scope_reparses_the_stored_answer_and_the_warehouse_gains_the_other_states(tmp_path, catalog, bw_catalog, validator):
+    """A deployment that covered Baden-Württemberg widens its scope to all of Germany: the next run parses the same
+    nationwide answer again (nothing new to download) and loads the other 356 Kreise. Narrowed, the 74 former Kreise
+    (none in Baden-Württemberg) are out of scope like the other states' Kreise."""
+    from sources.genesis.download import read_download
+    from tests.conftest import REFERENCE
+
+    answer = REFERENCE / "genesis" / "regio_12411-01-01-4_tablefile_de_2026-03.zip"
+    if not answer.exists():
+        pytest.skip("the shared reference files are not beside the checkout")
+    download = read_download(answer, catalog.sources["regionalstatistik"], bw_catalog)
+    assert table_fingerprint(bw_catalog, "12411-01-01-4") != table_fingerprint(catalog, "12411-01-01-4")
+    con = connect(tmp_path / "w.duckdb")
+    write_catalog(con, catalog)
+    narrow = process_payload(con, download.payload, download.request, bw_catalog, tmp_path, "run-1", validator)
+    assert narrow.outcome == "loaded" and narrow.rows_new == 44 * 3 and narrow.dropped["out_of_scope"] == (356 + 74) * 3
+    wide = process_payload(con, download.payload, download.request, catalog, tmp_path, "run-2", validator)
+    assert wide.outcome == "loaded" and wide.rows_new == 356 * 3 and wide.rows_unchanged == 44 * 3 and "out_of_scope" not in wide.dropped
+    assert "catalog entries that shape the parse of table 12411-01-01-4 changed" in wide.reparsed
+    assert con.execute("SELECT count(DISTINCT region_code) FROM core.observations").fetchone() == (400,)
+    assert process_payload(con, download.payload, download.request, catalog, tmp_path, "run-3", validator).outcome == "unchanged"
