@@ -31,6 +31,7 @@ from catalog.models import (
     Indicator,
     Network,
     Reform,
+    SCOPE_ENV,
     Region,
     Scope,
     Source,
@@ -41,7 +42,7 @@ from catalog.reading import CatalogError, entries, read_yaml, unique
 
 __all__ = [
     "AGGREGATE_LEVELS", "CATALOG_DIR", "PUBLISHED_LEVELS", "SUMMABLE_LEVELS", "Aggregation", "Catalog", "CatalogError",
-    "DerivedIndicator", "Formula", "Indicator", "NETWORKS_ENV", "Reform", "Region", "Scope", "Source", "SourceTable",
+    "DerivedIndicator", "Formula", "Indicator", "NETWORKS_ENV", "SCOPE_ENV", "Reform", "Region", "Scope", "Source", "SourceTable",
     "Status", "TerritoryLink", "base_url_variable", "default_catalog", "load_catalog", "networks_dir",
 ]
 
@@ -185,6 +186,17 @@ def base_url_variable(source_id: str) -> str:
     return "LABOUR_MONITOR_BASE_URL_" + source_id.upper().replace("-", "_")
 
 
+def _scope(declared: dict | None) -> Scope:
+    """regions.yaml `scope:`, or the deployment's own from `SCOPE_ENV` (an error names the variable)."""
+    setting = os.environ.get(SCOPE_ENV, "").strip()
+    if not setting:
+        (scope,) = entries(Scope, [declared or {}], "regions.yaml", "scope", key="states")
+        return scope
+    states = "all" if setting == "all" else tuple(s.strip() for s in setting.split(","))
+    (scope,) = entries(Scope, [{"states": states}], f"environment {SCOPE_ENV}", "scope", key="states")
+    return scope
+
+
 def _networks(folder: Path) -> dict[str, Region]:
     """The networks' own regions by the file declaring each: every *.yaml file of `folder` is one (networks/README.md)."""
     regions = {}
@@ -200,7 +212,7 @@ def load_catalog(directory: Path = CATALOG_DIR, networks: Path | None = None) ->
     """Read and check the catalog files in `directory` and the networks' regions in `networks` (default:
     `networks_dir()`)."""
     doc = read_yaml(directory / "regions.yaml", ["scope", "regions"])
-    (scope,) = entries(Scope, [doc["scope"] or {}], "regions.yaml", "scope", key="states")
+    scope = _scope(doc["scope"])
     germany = read_yaml(directory / "regions_germany.yaml", ["regions"])["regions"]
     declared = ([("regions_germany.yaml", r) for r in entries(Region, germany, "regions_germany.yaml", "region", key="code")]
                 + [("regions.yaml", r) for r in entries(Region, doc["regions"], "regions.yaml", "region", key="code")]

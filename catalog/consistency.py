@@ -8,12 +8,13 @@ indicators; the recordings' sources and tables), given as `Reference`s.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from graphlib import CycleError
 from typing import TYPE_CHECKING, Literal
 
-from catalog.models import MONTHS
+from catalog.models import MONTHS, SCOPE_ENV
 from catalog.reading import CatalogError
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ def check_catalog(cat: Catalog) -> None:
     if cat.scope.states != "all":
         bad = [s for s in cat.scope.states if s not in cat.regions or cat.regions[s].level != "state"]
         if bad:
-            raise CatalogError(f"regions.yaml: scope: states {bad} are not states of the catalog")
+            where = f"environment {SCOPE_ENV}" if os.environ.get(SCOPE_ENV, "").strip() else "regions.yaml: scope"
+            raise CatalogError(f"{where}: states {bad} are not states of the catalog")
     _check_territory(cat)
     for t in cat.tables.values():
         where = f"indicators.yaml: table {t.id!r}"

@@ -61,6 +61,11 @@ class Region(Entry):
         return self
 
 
+# A deployment's scope (the worker's environment, e.g. prefect.yaml `job_variables: env:`): `all`, or state codes
+# separated by commas ("08,06"); it replaces regions.yaml `scope:`.
+SCOPE_ENV = "LABOUR_MONITOR_SCOPE"
+
+
 class Scope(Entry):
     """The states the warehouse covers completely (catalog/regions.yaml `scope:`): `all` (every state of Germany,
     the default) or a list of state codes a deployment narrows it to."""

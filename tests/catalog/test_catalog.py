@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from catalog import CATALOG_DIR, CatalogError, load_catalog
+from catalog import CATALOG_DIR, SCOPE_ENV, CatalogError, load_catalog
 from tests.conftest import REFERENCE
 
 
@@ -91,6 +91,16 @@ def test_the_scope_is_all_of_germany_unless_a_deployment_narrows_it(catalog, tmp
 def test_a_scope_state_that_is_no_state_of_the_catalog_is_an_error(tmp_path):
     with pytest.raises(CatalogError, match=r"scope: states \['99'\]"):
         load_catalog(edited(tmp_path, "regions.yaml", "states: all", 'states: ["08", "99"]'))
+
+
+def test_a_deployment_narrows_the_scope_in_its_environment_without_editing_the_catalog(monkeypatch):
+    monkeypatch.setenv(SCOPE_ENV, "08, 06")
+    assert load_catalog().region_scope() == ("08", "06")
+    monkeypatch.setenv(SCOPE_ENV, "all")
+    assert len(load_catalog().kreise_in_scope()) == 400
+    monkeypatch.setenv(SCOPE_ENV, "08,99")
+    with pytest.raises(CatalogError, match=r"environment LABOUR_MONITOR_SCOPE: states \['99'\] are not states"):
+        load_catalog()
 
 
 def edited(tmp_path: Path, file: str, old: str, new: str) -> Path:
