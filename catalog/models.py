@@ -181,6 +181,20 @@ class Described(Entry):
     unit: Text
     topic: Topic
 
+    @field_validator("unit")
+    @classmethod
+    def _percent_in_words(cls, unit: str) -> str:
+        if "%" in unit:  # a rate must read as one (change_in): '%' is the provider's source_unit, not the warehouse's
+            raise ValueError(f"write the unit {unit!r} in words: 'percent'")
+        return unit
+
+    @property
+    def change_in(self) -> Literal["percent", "points"]:
+        """How a change over time is expressed (marts.indicator_changes): a rate or share (unit `percent…` or
+        `per …`, e.g. `per 1000 inhabitants`) in points, value − base value; a count or another level (persons,
+        EUR, EUR per inhabitant, persons per km²) in % of the base value."""
+        return "points" if self.unit.startswith(("percent", "per ")) else "percent"
+
 
 class Indicator(Described):
     table: Text

@@ -39,6 +39,22 @@ def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):
 
 
 @pytest.mark.parametrize(
+    ("indicator", "change_in"),
+    [
+        ("unemployment_rate", "points"),                         # percent
+        ("employees_workplace_per_1000_inhabitants", "points"),  # per 1000 inhabitants
+        ("old_age_dependency_ratio", "points"),                  # per 100 persons aged 20-64
+        ("population", "percent"),                               # persons
+        ("gdp_current_prices", "percent"),                       # thousand EUR
+        ("gdp_per_inhabitant_eurostat", "percent"),              # EUR per inhabitant: a level, not a share
+        ("population_density_eurostat", "percent"),              # persons per km²
+    ],
+)
+def test_rates_and_shares_change_in_points_counts_and_levels_in_percent(catalog, indicator, change_in):
+    assert catalog.all_indicators()[indicator].change_in == change_in
+
+
+@pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
         ("regions.yaml", 'members: ["08121", "08125"]}', 'members: ["08121", "08999"]}', "aa-heilbronn"),
