@@ -1,13 +1,15 @@
--- A view (nothing to rebuild; marts.region_comparison carries the same changes as a table): change over
+-- A view (always current, nothing to rebuild): the change of every indicator × region × period over
 -- 1, 5 and 10 years against the same period of the year, and the average annual growth over 5 and 10
--- years, one row per indicator × region × period. The base of a change is found by its period, never
--- by position: the same period n years back (2019 -> 2014, 2023-12-31 -> 2018-12-31, monthly 2026-10
--- -> 2025-10, 2021-10, 2016-10: 12, 60 and 120 months), so a year the warehouse lacks gives NULL
--- (no_base_period), not the next older row. Counts and other levels change in % of the base, rates
--- and shares in points (core.indicators.change_in, from the catalog unit). A NULL change says why in
--- its *_status column (core.statuses, computed); a computed one carries the first `carried` status of
--- its two ends (provisional, estimated, ...). Both ends are figures of core.region_values, so an
--- aggregate's rate is the one recomputed from summed numerator and denominator, never an average.
+-- years. It joins marts.region_comparison on (indicator_id, region_code, period) and
+-- marts.region_profile on (region_code, period_key = period). The base of a change is found by its
+-- period, never by position: the same period n years back (2019 -> 2014, 2023-12-31 -> 2018-12-31,
+-- monthly 2026-10 -> 2025-10, 2021-10, 2016-10: 12, 60 and 120 months), so a year the warehouse
+-- lacks gives NULL (no_base_period), not the next older row. Counts and other levels change in % of
+-- the base, rates and shares in points (core.indicators.change_in, from the catalog unit). A NULL
+-- change says why in its *_status column (core.statuses, computed); a computed one carries the first
+-- `carried` status of its two ends (provisional, estimated, ...). Both ends are figures of
+-- core.region_values, so an aggregate's rate is the one recomputed from summed numerator and
+-- denominator, never an average.
 -- {{carried_statuses}} is filled in from catalog/statuses.yaml by warehouse/marts.py.
 
 CREATE OR REPLACE MACRO marts.carried_status(status, base_status) AS
@@ -36,12 +38,11 @@ CREATE OR REPLACE MACRO marts.growth_status(change_in, value, status, base_found
 CREATE OR REPLACE MACRO marts.growth_pct(change_in, value, base_value, years) AS
     CASE WHEN change_in = 'percent' AND value > 0 AND base_value > 0 THEN (power(value / base_value, 1.0 / years) - 1) * 100 END;
 
--- The changes of every figure, narrow (without labels: marts.region_comparison joins them to its rows).
 -- A period is its year and the rest ('2023' + '-12-31', '2026' + '-10', '2019' + ''): the base of a
 -- change over n years is the row of the same series and rest whose year is n smaller.
-CREATE OR REPLACE MACRO marts.changes_as_of(as_of) AS TABLE
-WITH v AS (
-    SELECT v.indicator_id, v.region_code, v.period, v.period_key, v.period_index, v.freq, v.value, v.unit, v.status,
+CREATE OR REPLACE MACRO marts.indicator_changes_as_of(as_of) AS TABLE
+WITH v AS (  -- narrow: labels are joined last (each join below carries the columns it is given)
+    SELECT v.indicator_id, v.region_code, v.period, v.period_key, v.freq, v.value, v.unit, v.status,
            i.change_in, CAST(left(v.period, 4) AS INTEGER) AS year, substr(v.period, 5) AS rest
     FROM marts.region_values_as_of(as_of) v JOIN core.indicators i USING (indicator_id)
 ), c AS (
@@ -57,32 +58,28 @@ WITH v AS (
     LEFT JOIN v b10 ON b10.indicator_id = v.indicator_id AND b10.region_code = v.region_code AND b10.freq = v.freq
                    AND b10.rest = v.rest AND b10.year = v.year - 10
 )
-SELECT indicator_id, region_code, period, period_key, period_index, freq, value, unit, status,
-       CASE WHEN change_in = 'percent' THEN '%' WHEN unit = 'percent' THEN 'percentage points'
-            ELSE 'points (' || unit || ')' END                                                 AS change_unit,
-       CAST(year - 1 AS VARCHAR) || rest                                                       AS base_period_1y,
-       base_value_1y,
-       marts.change(change_in, value, base_value_1y)                                           AS change_1y,
-       marts.change_status(change_in, value, status, found_1y, base_value_1y, base_status_1y)  AS change_1y_status,
-       CAST(year - 5 AS VARCHAR) || rest                                                       AS base_period_5y,
-       base_value_5y,
-       marts.change(change_in, value, base_value_5y)                                           AS change_5y,
-       marts.change_status(change_in, value, status, found_5y, base_value_5y, base_status_5y)  AS change_5y_status,
-       CAST(year - 10 AS VARCHAR) || rest                                                      AS base_period_10y,
-       base_value_10y,
-       marts.change(change_in, value, base_value_10y)                                          AS change_10y,
-       marts.change_status(change_in, value, status, found_10y, base_value_10y, base_status_10y) AS change_10y_status,
-       marts.growth_pct(change_in, value, base_value_5y, 5)                                    AS cagr_5y_pct,
-       marts.growth_status(change_in, value, status, found_5y, base_value_5y, base_status_5y)  AS cagr_5y_status,
-       marts.growth_pct(change_in, value, base_value_10y, 10)                                  AS cagr_10y_pct,
-       marts.growth_status(change_in, value, status, found_10y, base_value_10y, base_status_10y) AS cagr_10y_status
-FROM c;
-
-CREATE OR REPLACE MACRO marts.indicator_changes_as_of(as_of) AS TABLE
 SELECT c.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator_label_en, i.topic,
        c.region_code, r.name_de AS region_name_de, r.name_en AS region_name_en, r.level AS region_level,
-       c.* EXCLUDE (indicator_id, region_code, period_index)
-FROM marts.changes_as_of(as_of) c
+       c.period, c.period_key, c.freq, c.value, c.unit, c.status,
+       CASE WHEN c.change_in = 'percent' THEN '%' WHEN c.unit = 'percent' THEN 'percentage points'
+            ELSE 'points (' || c.unit || ')' END                                                           AS change_unit,
+       CAST(c.year - 1 AS VARCHAR) || c.rest                                                               AS base_period_1y,
+       c.base_value_1y,
+       marts.change(c.change_in, c.value, c.base_value_1y)                                                 AS change_1y,
+       marts.change_status(c.change_in, c.value, c.status, c.found_1y, c.base_value_1y, c.base_status_1y)  AS change_1y_status,
+       CAST(c.year - 5 AS VARCHAR) || c.rest                                                               AS base_period_5y,
+       c.base_value_5y,
+       marts.change(c.change_in, c.value, c.base_value_5y)                                                 AS change_5y,
+       marts.change_status(c.change_in, c.value, c.status, c.found_5y, c.base_value_5y, c.base_status_5y)  AS change_5y_status,
+       CAST(c.year - 10 AS VARCHAR) || c.rest                                                              AS base_period_10y,
+       c.base_value_10y,
+       marts.change(c.change_in, c.value, c.base_value_10y)                                                AS change_10y,
+       marts.change_status(c.change_in, c.value, c.status, c.found_10y, c.base_value_10y, c.base_status_10y) AS change_10y_status,
+       marts.growth_pct(c.change_in, c.value, c.base_value_5y, 5)                                          AS cagr_5y_pct,
+       marts.growth_status(c.change_in, c.value, c.status, c.found_5y, c.base_value_5y, c.base_status_5y)  AS cagr_5y_status,
+       marts.growth_pct(c.change_in, c.value, c.base_value_10y, 10)                                        AS cagr_10y_pct,
+       marts.growth_status(c.change_in, c.value, c.status, c.found_10y, c.base_value_10y, c.base_status_10y) AS cagr_10y_status
+FROM c
 JOIN core.indicators i ON i.indicator_id = c.indicator_id
 JOIN core.regions r ON r.region_code = c.region_code;
 
@@ -94,7 +91,6 @@ COMMENT ON MACRO marts.change_status IS 'Why a change is NULL (withheld, incompl
 COMMENT ON MACRO marts.change IS 'value − base value for rates and shares (change_in points), else the change in % of a positive base value.';
 COMMENT ON MACRO marts.growth_status IS 'Why an average annual growth rate is NULL (not_a_count, not_positive, or the reasons of a change), else the status it carries.';
 COMMENT ON MACRO marts.growth_pct IS 'Average annual growth in % over `years` years, ((value / base value)^(1 / years) − 1) × 100, for counts positive at both ends.';
-COMMENT ON MACRO TABLE marts.changes_as_of IS 'The changes of marts.indicator_changes_as_of without labels (keys, period_index, figures, changes and reasons).';
 COMMENT ON MACRO TABLE marts.indicator_changes_as_of IS 'marts.indicator_changes as the published warehouse showed it at as_of (NULL = now), from the vintages of core.region_values.';
 
 COMMENT ON VIEW marts.indicator_changes IS 'Change of every indicator × region × period over 1, 5 and 10 years against the same period of the year (monthly: 12, 60, 120 months), in % for counts and in points for rates and shares, and the average annual growth over 5 and 10 years; a NULL change says why in its _status column (core.statuses). Another time: marts.indicator_changes_as_of(TIMESTAMP ''2026-01-31'').';

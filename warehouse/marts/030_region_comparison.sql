@@ -1,7 +1,8 @@
 -- Each region against a reference region: value, reference value, index (reference = 100),
 -- difference, rank among the regions of its level, change against the previous period and five
--- periods back, and the changes over 1, 5 and 10 years of marts.indicator_changes. reference NULL =
--- against the state and against Germany (one row each).
+-- periods back. reference NULL = against the state and against Germany (one row each). Changes over
+-- 1, 5 and 10 years against the same period of the year: marts.indicator_changes, joined on
+-- (indicator_id, region_code, period).
 CREATE OR REPLACE MACRO marts.region_comparison_as_of(as_of, reference := NULL) AS TABLE
 WITH f AS (  -- the figures, narrow: labels are joined last (the window below sorts every column it carries)
     SELECT v.indicator_id, v.region_code, r.level AS region_level, v.period, v.period_index, v.freq, v.value, v.unit, v.status
@@ -33,9 +34,7 @@ SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator
        (v.value / nullif(p1.value, 0) - 1) * 100         AS change_previous_pct,
        p5.period                                         AS period_5_back,
        v.value - p5.value                                AS change_5_periods,
-       (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct,
-       c.change_unit, c.change_1y, c.change_1y_status, c.change_5y, c.change_5y_status, c.change_10y, c.change_10y_status,
-       c.cagr_5y_pct, c.cagr_5y_status, c.cagr_10y_pct, c.cagr_10y_status
+       (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct
 FROM v
 -- a figure no reference region has (e.g. a partner file's) is kept once, with no reference
 LEFT JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
@@ -46,15 +45,12 @@ LEFT JOIN core.regions rr ON rr.region_code = ref.region_code
 LEFT JOIN f p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
               AND p1.period_index = v.period_index - 1
 LEFT JOIN f p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region_code AND p5.freq = v.freq
-              AND p5.period_index = v.period_index - 5
--- over 1, 5 and 10 years against the same period of the year, with the reasons where NULL (marts.indicator_changes)
-LEFT JOIN marts.changes_as_of(as_of) c ON c.indicator_id = v.indicator_id AND c.region_code = v.region_code
-                                     AND c.period = v.period;
+              AND p5.period_index = v.period_index - 5;
 
 CREATE OR REPLACE TABLE marts.region_comparison AS
 SELECT * FROM marts.region_comparison_as_of(NULL);
 
-COMMENT ON TABLE marts.region_comparison IS 'Each region against the state and against Germany (reference_code), per indicator and period: index (reference = 100), difference, rank in its level, changes. Other reference or another time: marts.region_comparison_as_of(as_of, reference := ''heilbronn-franken'').';
+COMMENT ON TABLE marts.region_comparison IS 'Each region against the state and against Germany (reference_code), per indicator and period: index (reference = 100), difference, rank in its level, changes to the previous period and five periods back (over 1, 5 and 10 years against the same period of the year: join marts.indicator_changes on indicator_id, region_code, period). Other reference or another time: marts.region_comparison_as_of(as_of, reference := ''heilbronn-franken'').';
 COMMENT ON COLUMN marts.region_comparison.indicator_id IS 'Indicator id (core.indicators).';
 COMMENT ON COLUMN marts.region_comparison.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.region_comparison.indicator_label_en IS 'Indicator label, English.';
@@ -82,14 +78,3 @@ COMMENT ON COLUMN marts.region_comparison.change_previous_pct IS 'Change against
 COMMENT ON COLUMN marts.region_comparison.period_5_back IS 'The period five periods before.';
 COMMENT ON COLUMN marts.region_comparison.change_5_periods IS 'value − value five periods before.';
 COMMENT ON COLUMN marts.region_comparison.change_5_periods_pct IS 'Change against five periods before in %.';
-COMMENT ON COLUMN marts.region_comparison.change_unit IS 'Unit of change_1y, change_5y and change_10y: % (counts and other levels) or points (rates and shares: percentage points for a percent).';
-COMMENT ON COLUMN marts.region_comparison.change_1y IS 'Change against the same period one year earlier (monthly: 12 months), in change_unit; NULL with the reason in change_1y_status (marts.indicator_changes).';
-COMMENT ON COLUMN marts.region_comparison.change_1y_status IS 'Why change_1y is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, base_zero, base_negative), else the carried status of its two ends (provisional, estimated, ...) or NULL.';
-COMMENT ON COLUMN marts.region_comparison.change_5y IS 'Change against the same period five years earlier (monthly: 60 months), in change_unit; NULL with the reason in change_5y_status.';
-COMMENT ON COLUMN marts.region_comparison.change_5y_status IS 'Why change_5y is NULL, else the carried status of its two ends or NULL (as change_1y_status).';
-COMMENT ON COLUMN marts.region_comparison.change_10y IS 'Change against the same period ten years earlier (monthly: 120 months), in change_unit; NULL with the reason in change_10y_status.';
-COMMENT ON COLUMN marts.region_comparison.change_10y_status IS 'Why change_10y is NULL, else the carried status of its two ends or NULL (as change_1y_status).';
-COMMENT ON COLUMN marts.region_comparison.cagr_5y_pct IS 'Average annual growth over five years in % (counts and levels positive at both ends).';
-COMMENT ON COLUMN marts.region_comparison.cagr_5y_status IS 'Why cagr_5y_pct is NULL (not_a_count for rates and shares, not_positive, or the reasons of a change), else the carried status or NULL.';
-COMMENT ON COLUMN marts.region_comparison.cagr_10y_pct IS 'Average annual growth over ten years in % (counts and levels positive at both ends).';
-COMMENT ON COLUMN marts.region_comparison.cagr_10y_status IS 'Why cagr_10y_pct is NULL (as cagr_5y_status), else the carried status or NULL.';
