@@ -190,10 +190,10 @@ class Described(Entry):
 
     @property
     def change_in(self) -> Literal["percent", "points"]:
-        """How a change over time is expressed (marts.indicator_changes): a rate or share (unit `percent…` or
-        `per …`, e.g. `per 1000 inhabitants`) in points, value − base value; a count or another level (persons,
-        EUR, EUR per inhabitant, persons per km²) in % of the base value."""
-        return "points" if self.unit.startswith(("percent", "per ")) else "percent"
+        """How a change over time is expressed (marts.indicator_changes): rates, shares and figures per
+        inhabitant or per head (unit `percent`, `per …` or `… per …`: per 1000 inhabitants, EUR per inhabitant)
+        in points, value − base value in their unit; counts and amounts (persons, thousand EUR) in % of the base."""
+        return "points" if self.unit.startswith(("percent", "per ")) or " per " in self.unit else "percent"
 
 
 class Indicator(Described):

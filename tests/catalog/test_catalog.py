@@ -44,13 +44,13 @@ def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):
         ("unemployment_rate", "points"),                         # percent
         ("employees_workplace_per_1000_inhabitants", "points"),  # per 1000 inhabitants
         ("old_age_dependency_ratio", "points"),                  # per 100 persons aged 20-64
+        ("gdp_per_inhabitant_eurostat", "points"),               # EUR per inhabitant
         ("population", "percent"),                               # persons
         ("gdp_current_prices", "percent"),                       # thousand EUR
-        ("gdp_per_inhabitant_eurostat", "percent"),              # EUR per inhabitant: a level, not a share
-        ("population_density_eurostat", "percent"),              # persons per km²
+        ("employed_persons", "percent"),                         # thousand persons
     ],
 )
-def test_rates_and_shares_change_in_points_counts_and_levels_in_percent(catalog, indicator, change_in):
+def test_rates_shares_and_figures_per_head_change_in_points_counts_in_percent(catalog, indicator, change_in):
     assert catalog.all_indicators()[indicator].change_in == change_in
 
 

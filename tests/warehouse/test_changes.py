@@ -8,14 +8,15 @@ from datetime import timedelta
 
 import pytest
 
-from pipelines.batch import process_payload
+from pipelines.settings import SAMPLE_DIR
 from sources.contract import RawPayload
+from sources.eurostat import parse_dataset
 from tests.genesis_bodies import population_rows
-from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, csv_bytes, rows
-from tests.sources.test_files_load import LIVE
 from tests.warehouse.test_load import T0, load
 from tests.warehouse.test_marts import HF, insert_facts
+from warehouse.load import load_batch
 from warehouse.marts import build_marts
+
 
 def changes(con, indicator: str, region: str, period: str, as_of=None) -> dict:
     cur = con.execute("SELECT * FROM marts.indicator_changes_as_of(?) WHERE indicator_id = ? AND region_code = ? AND period = ?",
@@ -49,11 +50,13 @@ def test_a_count_changes_in_percent_against_the_same_date_a_year_earlier(con, ca
 
 
 # Real annual averages of 13211-02-05-4 (Regionaldatenbank, Statistik der BA): unemployed (ERWP06) and the
-# rate on all civilian labour force in % (ERWP10) of the Heilbronn-Franken Kreise. 2019 and 2020:
-# prototypefund/klinik-db-qbgbaExtraData @ 25d109f41f91 : data-raw/unemployment/13211-02-05-4.csv ("Stand:
-# 17.08.2021"); 2025: buddemax/schulabschluss-data-story-v2 @ 0ae3c2a79b25 : data/raw/13211-02-05-4_2025.csv
-# (both excerpted in ../shared/reference/genesis/real/).
+# rate on all civilian labour force in % (ERWP10) of the Heilbronn-Franken Kreise. 2016: datenguide/genesapi-data
+# @ 75112493298a : src/13211-02-05-4_00.csv ("Stand … 2017"); 2019 and 2020: prototypefund/klinik-db-qbgbaExtraData
+# @ 25d109f41f91 : data-raw/unemployment/13211-02-05-4.csv ("Stand: 17.08.2021"); 2025:
+# buddemax/schulabschluss-data-story-v2 @ 0ae3c2a79b25 : data/raw/13211-02-05-4_2025.csv (all excerpted in
+# ../shared/reference/genesis/real/). The years between are not in the test: they are the gaps it needs.
 UNEMPLOYMENT = {
+    "2016": {"08121": (3845, 5.7), "08125": (6622, 3.5), "08126": (1973, 3.0), "08127": (3719, 3.4), "08128": (2431, 3.2)},
     "2019": {"08121": (3376, 4.7), "08125": (5696, 2.8), "08126": (1582, 2.4), "08127": (3084, 2.7), "08128": (1981, 2.6)},
     "2020": {"08121": (4384, 6.0), "08125": (7548, 3.7), "08126": (2144, 3.2), "08127": (3873, 3.4), "08128": (2717, 3.5)},
     "2025": {"08121": (5027, 6.7), "08125": (8561, 4.1), "08126": (2549, 3.7), "08127": (4747, 3.9), "08128": (2822, 3.6)},
@@ -82,10 +85,30 @@ def test_the_rate_of_a_partner_region_changes_in_points_recomputed_never_average
     assert changes(con, "unemployment_rate", "08121", "2025")["change_5y"] == pytest.approx(6.7 - 6.0)
     # a rate has no average annual growth; 2015 is not in the warehouse
     assert (rate["cagr_5y_pct"], rate["cagr_5y_status"], rate["change_10y_status"]) == (None, "not_a_count", "no_base_period")
+    # 2024 and 2018 are missing: NULL with the reason, never the change against the row before (2020, 2016)
+    assert (rate["base_period_1y"], rate["change_1y"], rate["change_1y_status"]) == ("2024", None, "no_base_period")
+    before_gap = changes(con, "unemployed", "heilbronn-franken", "2019")
+    assert (before_gap["base_period_1y"], before_gap["change_1y"], before_gap["change_1y_status"]) == ("2018", None, "no_base_period")
 
     unemployed = changes(con, "unemployed", "heilbronn-franken", "2025")
     assert unemployed["change_5y"] == pytest.approx((23_706 / 20_666 - 1) * 100)  # sums of the five Kreise
     assert unemployed["cagr_5y_pct"] == pytest.approx(((23_706 / 20_666) ** (1 / 5) - 1) * 100) and unemployed["cagr_5y_status"] is None
+
+
+def test_a_figure_per_inhabitant_changes_in_its_unit_and_carries_a_provisional_end(con, catalog):
+    """Real Eurostat figures of the sample (nama_10r_3gdp) for Germany: GDP per inhabitant 41,800 EUR (2019) and
+    40,900 EUR (2020, flagged provisional); GDP 3,474,110 million EUR (2019) and 3,403,730 (2020, provisional)."""
+    [body] = (SAMPLE_DIR / "recordings" / "eurostat").glob("data_nama_10r_3gdp_*.body.json")
+    table = catalog.tables["nama_10r_3gdp"]
+    parsed = parse_dataset(body.read_bytes(), table, catalog, "e1")
+    load_batch(con, parsed.observations, RawPayload("eurostat", table.id, "https://example.invalid/", {}, b"", b"", "application/json", T0),
+               "raw/e.json", parsed.rows_read, now=T0)
+    build_marts(con, catalog, now=T0)
+    germany = changes(con, "gdp_per_inhabitant_eurostat", "DG", "2020")
+    assert (germany["change_unit"], germany["change_1y"], germany["change_1y_status"]) == ("EUR per inhabitant", -900.0, "provisional")
+    assert (germany["cagr_5y_pct"], germany["cagr_5y_status"]) == (None, "not_a_count")
+    gdp = changes(con, "gdp_current_prices_eurostat", "DG", "2020")  # an amount: in %
+    assert (gdp["change_unit"], gdp["change_1y"], gdp["change_1y_status"]) == ("%", pytest.approx((3_403_730 / 3_474_110 - 1) * 100), "provisional")
 
 
 def test_monthly_figures_change_against_12_60_and_120_months_back(con, catalog):
@@ -107,33 +130,9 @@ def test_monthly_figures_change_against_12_60_and_120_months_back(con, catalog):
                        "AND region_code = '08121' AND period = '2026-10'").fetchall() == [("2026-09",)]
 
 
-def test_a_gap_a_negative_base_and_growth_on_the_real_ihk_series(con, catalog, validator, tmp_path):
-    """The IHK-Fachkräftemonitor figures of the sample (shortage of skilled workers, Heilbronn-Franken):
-    15,000 (2012), 1,000 (2017), 25,000 (2019), −13,000 (2020, a surplus), 31,000 (2021), 3,000 (2022), 45,000 (2030)."""
-    data = csv_bytes(rows())
-    loaded = process_payload(con, RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{CSV_NAME}", {}, data, data, "text/csv", T0),
-                             LIVE, catalog, tmp_path, "r1", validator)
-    assert loaded.outcome == "loaded", loaded.message
-    build_marts(con, catalog, now=T0)
-
-    def shortage(year: str) -> dict:
-        return changes(con, "skilled_labour_shortage", "heilbronn-franken", year)
-
-    # 2018 is missing: NULL with its reason, not the change against 2017 (the row before)
-    assert (shortage("2019")["change_1y"], shortage("2019")["change_1y_status"], shortage("2019")["base_period_1y"]) == (None, "no_base_period", "2018")
-    assert shortage("2017")["change_5y"] == pytest.approx((1000 / 15000 - 1) * 100)
-    assert shortage("2022")["change_5y"] == pytest.approx(200.0)
-    assert shortage("2022")["cagr_5y_pct"] == pytest.approx((3 ** (1 / 5) - 1) * 100)  # 24.6 % a year
-    # against a negative base (the 2020 surplus) a change in % means nothing; nor does growth
-    assert (shortage("2021")["change_1y"], shortage("2021")["change_1y_status"]) == (None, "base_negative")
-    assert (shortage("2030")["change_10y"], shortage("2030")["change_10y_status"]) == (None, "base_negative")
-    assert (shortage("2030")["cagr_10y_pct"], shortage("2030")["cagr_10y_status"]) == (None, "not_positive")
-    assert shortage("2020")["change_1y"] == pytest.approx((-13000 / 25000 - 1) * 100)  # from a positive base it is defined
-
-
-def test_withheld_incomplete_zero_and_provisional_ends(con, catalog):
+def test_withheld_incomplete_zero_negative_and_provisional_ends(con, catalog):
     """MADE-UP figures: populations of 100 and 110 and so on, one withheld, one missing, a provisional
-    one, and 0 births, to show each rule on a figure of its own."""
+    one, 0 births and a shortage that was a surplus, to show each rule on a figure of its own."""
     insert_facts(con, [
         ("population", "08121", "2019-12-31", None, "secret"),  # withheld by the provider ('.')
         *[("population", k, "2019-12-31", 100) for k in HF[1:] if k != "08126"],
@@ -142,6 +141,7 @@ def test_withheld_incomplete_zero_and_provisional_ends(con, catalog):
         ("population", "08126", "2024-12-31", 110, "provisional"),
         *[("population", k, "2025-12-31", 120) for k in HF if k != "08128"],  # 08128 missing in 2025
         ("births", "08125", "2019", 0), ("births", "08125", "2024", 12),
+        *[("skilled_labour_shortage", "heilbronn-franken", y, v) for y, v in (("2015", -2000), ("2020", 5000), ("2025", 8000))],
     ])
     build_marts(con, catalog, now=T0)
 
@@ -157,11 +157,18 @@ def test_withheld_incomplete_zero_and_provisional_ends(con, catalog):
     assert (provisional["change_5y"], provisional["change_5y_status"], provisional["cagr_5y_status"]) == (pytest.approx(10.0), "provisional", "provisional")
     births = changes(con, "births", "08125", "2024")
     assert (births["change_5y"], births["change_5y_status"], births["cagr_5y_pct"], births["cagr_5y_status"]) == (None, "base_zero", None, "not_positive")
+    # a balance: against a negative base (a surplus) a change in % means nothing, nor does growth
+    after_surplus = changes(con, "skilled_labour_shortage", "heilbronn-franken", "2020")
+    assert (after_surplus["change_5y"], after_surplus["change_5y_status"], after_surplus["cagr_5y_status"]) == (None, "base_negative", "not_positive")
+    shortage = changes(con, "skilled_labour_shortage", "heilbronn-franken", "2025")
+    assert (shortage["change_10y_status"], shortage["cagr_10y_status"]) == ("base_negative", "not_positive")
+    assert (shortage["change_5y"], shortage["cagr_5y_pct"]) == (pytest.approx(60.0), pytest.approx((1.6 ** (1 / 5) - 1) * 100))
     # every reason is explained in core.statuses
     used = {s for (s,) in con.execute("SELECT DISTINCT unnest([change_1y_status, change_5y_status, change_10y_status, cagr_5y_status, "
                                       "cagr_10y_status]) FROM marts.indicator_changes").fetchall()} - {None}
     explained = {s for (s,) in con.execute("SELECT status FROM core.statuses").fetchall()}
-    assert used <= explained and {"base_withheld", "base_incomplete", "incomplete", "base_zero", "not_positive", "no_base_period"} <= used
+    assert used <= explained and {"base_withheld", "base_incomplete", "incomplete", "base_zero", "base_negative", "not_positive",
+                                  "no_base_period", "provisional"} <= used
 
 
 def test_changes_as_of_a_day_before_a_revision(con, catalog):

@@ -4,8 +4,9 @@
 -- marts.region_profile on (region_code, period_key = period). The base of a change is found by its
 -- period, never by position: the same period n years back (2019 -> 2014, 2023-12-31 -> 2018-12-31,
 -- monthly 2026-10 -> 2025-10, 2021-10, 2016-10: 12, 60 and 120 months), so a year the warehouse
--- lacks gives NULL (no_base_period), not the next older row. Counts and other levels change in % of
--- the base, rates and shares in points (core.indicators.change_in, from the catalog unit). A NULL
+-- lacks gives NULL (no_base_period), not the next older row. Counts and amounts change in % of the
+-- base; rates, shares and figures per inhabitant in points, value − base value in their unit
+-- (core.indicators.change_in, from the catalog unit: percent, per … or … per …). A NULL
 -- change says why in its *_status column (core.statuses, computed); a computed one carries the first
 -- `carried` status of its two ends (provisional, estimated, ...). Both ends are figures of
 -- core.region_values, so an aggregate's rate is the one recomputed from summed numerator and
@@ -62,7 +63,7 @@ SELECT c.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator
        c.region_code, r.name_de AS region_name_de, r.name_en AS region_name_en, r.level AS region_level,
        c.period, c.period_key, c.freq, c.value, c.unit, c.status,
        CASE WHEN c.change_in = 'percent' THEN '%' WHEN c.unit = 'percent' THEN 'percentage points'
-            ELSE 'points (' || c.unit || ')' END                                                           AS change_unit,
+            ELSE c.unit END                                                                                AS change_unit,
        CAST(c.year - 1 AS VARCHAR) || c.rest                                                               AS base_period_1y,
        c.base_value_1y,
        marts.change(c.change_in, c.value, c.base_value_1y)                                                 AS change_1y,
@@ -88,12 +89,12 @@ SELECT * FROM marts.indicator_changes_as_of(NULL);
 
 COMMENT ON MACRO marts.carried_status IS 'The first carried status of catalog/statuses.yaml (provisional, estimated, ...) among the two ends of a change; NULL when neither has one.';
 COMMENT ON MACRO marts.change_status IS 'Why a change is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, base_zero, base_negative), else the status it carries.';
-COMMENT ON MACRO marts.change IS 'value − base value for rates and shares (change_in points), else the change in % of a positive base value.';
+COMMENT ON MACRO marts.change IS 'value − base value for rates, shares and figures per inhabitant (change_in points), else the change in % of a positive base value.';
 COMMENT ON MACRO marts.growth_status IS 'Why an average annual growth rate is NULL (not_a_count, not_positive, or the reasons of a change), else the status it carries.';
 COMMENT ON MACRO marts.growth_pct IS 'Average annual growth in % over `years` years, ((value / base value)^(1 / years) − 1) × 100, for counts positive at both ends.';
 COMMENT ON MACRO TABLE marts.indicator_changes_as_of IS 'marts.indicator_changes as the published warehouse showed it at as_of (NULL = now), from the vintages of core.region_values.';
 
-COMMENT ON VIEW marts.indicator_changes IS 'Change of every indicator × region × period over 1, 5 and 10 years against the same period of the year (monthly: 12, 60, 120 months), in % for counts and in points for rates and shares, and the average annual growth over 5 and 10 years; a NULL change says why in its _status column (core.statuses). Another time: marts.indicator_changes_as_of(TIMESTAMP ''2026-01-31'').';
+COMMENT ON VIEW marts.indicator_changes IS 'Change of every indicator × region × period over 1, 5 and 10 years against the same period of the year (monthly: 12, 60, 120 months), in % for counts and amounts and in points for rates, shares and figures per inhabitant (change_unit), and the average annual growth over 5 and 10 years; a NULL change says why in its _status column (core.statuses). Another time: marts.indicator_changes_as_of(TIMESTAMP ''2026-01-31'').';
 COMMENT ON COLUMN marts.indicator_changes.indicator_id IS 'Indicator id (core.indicators).';
 COMMENT ON COLUMN marts.indicator_changes.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.indicator_changes.indicator_label_en IS 'Indicator label, English.';
@@ -108,20 +109,20 @@ COMMENT ON COLUMN marts.indicator_changes.freq IS 'A annual, Q quarterly, M mont
 COMMENT ON COLUMN marts.indicator_changes.value IS 'The figure (NULL when withheld or incomplete, see status); an aggregate''s rate is recomputed from its summed numerator and denominator.';
 COMMENT ON COLUMN marts.indicator_changes.unit IS 'Unit of value and of the base values.';
 COMMENT ON COLUMN marts.indicator_changes.status IS 'Status of the figure.';
-COMMENT ON COLUMN marts.indicator_changes.change_unit IS 'Unit of the changes: % (counts and other levels) or points (rates and shares: percentage points for a percent, points (per 1000 inhabitants) etc.); from core.indicators.change_in.';
+COMMENT ON COLUMN marts.indicator_changes.change_unit IS 'Unit of the changes: % of the base value (counts and amounts), percentage points (rates and shares in percent) or the unit itself (per 1000 inhabitants, EUR per inhabitant: value − base value); from core.indicators.change_in.';
 COMMENT ON COLUMN marts.indicator_changes.base_period_1y IS 'The same period one year earlier (monthly: 12 months), whether or not the warehouse has it.';
 COMMENT ON COLUMN marts.indicator_changes.base_value_1y IS 'The figure of base_period_1y (NULL when missing, withheld or incomplete).';
-COMMENT ON COLUMN marts.indicator_changes.change_1y IS 'Change against base_period_1y: in % for counts, in points for rates and shares (change_unit); NULL with the reason in change_1y_status.';
+COMMENT ON COLUMN marts.indicator_changes.change_1y IS 'Change against base_period_1y in change_unit: in % for counts and amounts, in points for rates, shares and figures per inhabitant; NULL with the reason in change_1y_status.';
 COMMENT ON COLUMN marts.indicator_changes.change_1y_status IS 'Why change_1y is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, base_zero, base_negative), else the carried status of its two ends (provisional, estimated, ...) or NULL.';
 COMMENT ON COLUMN marts.indicator_changes.base_period_5y IS 'The same period five years earlier (monthly: 60 months), whether or not the warehouse has it.';
 COMMENT ON COLUMN marts.indicator_changes.base_value_5y IS 'The figure of base_period_5y (NULL when missing, withheld or incomplete).';
-COMMENT ON COLUMN marts.indicator_changes.change_5y IS 'Change against base_period_5y: in % for counts, in points for rates and shares; NULL with the reason in change_5y_status.';
+COMMENT ON COLUMN marts.indicator_changes.change_5y IS 'Change against base_period_5y in change_unit; NULL with the reason in change_5y_status.';
 COMMENT ON COLUMN marts.indicator_changes.change_5y_status IS 'Why change_5y is NULL, else the carried status of its two ends or NULL (as change_1y_status).';
 COMMENT ON COLUMN marts.indicator_changes.base_period_10y IS 'The same period ten years earlier (monthly: 120 months), whether or not the warehouse has it.';
 COMMENT ON COLUMN marts.indicator_changes.base_value_10y IS 'The figure of base_period_10y (NULL when missing, withheld or incomplete).';
-COMMENT ON COLUMN marts.indicator_changes.change_10y IS 'Change against base_period_10y: in % for counts, in points for rates and shares; NULL with the reason in change_10y_status.';
+COMMENT ON COLUMN marts.indicator_changes.change_10y IS 'Change against base_period_10y in change_unit; NULL with the reason in change_10y_status.';
 COMMENT ON COLUMN marts.indicator_changes.change_10y_status IS 'Why change_10y is NULL, else the carried status of its two ends or NULL (as change_1y_status).';
-COMMENT ON COLUMN marts.indicator_changes.cagr_5y_pct IS 'Average annual growth over five years in %, ((value / base_value_5y)^(1/5) − 1) × 100: counts and levels positive at both ends only.';
-COMMENT ON COLUMN marts.indicator_changes.cagr_5y_status IS 'Why cagr_5y_pct is NULL (not_a_count for rates and shares, not_positive, or the reasons of a change), else the carried status of its two ends or NULL.';
-COMMENT ON COLUMN marts.indicator_changes.cagr_10y_pct IS 'Average annual growth over ten years in %, ((value / base_value_10y)^(1/10) − 1) × 100: counts and levels positive at both ends only.';
+COMMENT ON COLUMN marts.indicator_changes.cagr_5y_pct IS 'Average annual growth over five years in %, ((value / base_value_5y)^(1/5) − 1) × 100: counts and amounts positive at both ends only.';
+COMMENT ON COLUMN marts.indicator_changes.cagr_5y_status IS 'Why cagr_5y_pct is NULL (not_a_count for rates, shares and figures per inhabitant, not_positive, or the reasons of a change), else the carried status of its two ends or NULL.';
+COMMENT ON COLUMN marts.indicator_changes.cagr_10y_pct IS 'Average annual growth over ten years in %, ((value / base_value_10y)^(1/10) − 1) × 100: counts and amounts positive at both ends only.';
 COMMENT ON COLUMN marts.indicator_changes.cagr_10y_status IS 'Why cagr_10y_pct is NULL (as cagr_5y_status), else the carried status of its two ends or NULL.';
