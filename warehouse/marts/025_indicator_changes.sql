@@ -44,7 +44,7 @@ CREATE OR REPLACE MACRO marts.growth_pct(change_in, value, base_value, years) AS
 CREATE OR REPLACE MACRO marts.indicator_changes_as_of(as_of) AS TABLE
 WITH v AS (  -- narrow: labels are joined last (each join below carries the columns it is given)
     SELECT v.indicator_id, v.region_code, v.period, v.period_key, v.freq, v.value, v.unit, v.status,
-           i.change_in, CAST(left(v.period, 4) AS INTEGER) AS year, substr(v.period, 5) AS rest
+           i.change_in, TRY_CAST(left(v.period, 4) AS INTEGER) AS year, substr(v.period, 5) AS rest
     FROM marts.region_values_as_of(as_of) v JOIN core.indicators i USING (indicator_id)
 ), c AS (
     SELECT v.*,
