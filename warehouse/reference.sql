@@ -14,6 +14,7 @@ COMMENT ON COLUMN core.indicators.label_de IS 'German label.';
 COMMENT ON COLUMN core.indicators.label_en IS 'English label.';
 COMMENT ON COLUMN core.indicators.definition IS 'Definition (German).';
 COMMENT ON COLUMN core.indicators.unit IS 'Unit of the values.';
+COMMENT ON COLUMN core.indicators.change_in IS 'How a change over time is expressed (marts.indicator_changes): points (value − base value, in the unit) for rates, shares and figures per inhabitant, whose unit is percent, per … or … per … (per 1000 inhabitants, EUR per inhabitant); percent (of the base value) for counts and amounts (persons, thousand EUR).';
 COMMENT ON COLUMN core.indicators.topic IS 'demography, economy, social, labour_market or skilled_labour.';
 COMMENT ON COLUMN core.indicators.kind IS 'provider (drawn from a provider table) or derived (computed by formula).';
 COMMENT ON COLUMN core.indicators.table_id IS 'Provider table the indicator is drawn from (provider indicators).';

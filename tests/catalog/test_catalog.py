@@ -58,6 +58,22 @@ def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):
 
 
 @pytest.mark.parametrize(
+    ("indicator", "change_in"),
+    [
+        ("unemployment_rate", "points"),                         # percent
+        ("employees_workplace_per_1000_inhabitants", "points"),  # per 1000 inhabitants
+        ("old_age_dependency_ratio", "points"),                  # per 100 persons aged 20-64
+        ("gdp_per_inhabitant_eurostat", "points"),               # EUR per inhabitant
+        ("population", "percent"),                               # persons
+        ("gdp_current_prices", "percent"),                       # thousand EUR
+        ("employed_persons", "percent"),                         # thousand persons
+    ],
+)
+def test_rates_shares_and_figures_per_head_change_in_points_counts_in_percent(catalog, indicator, change_in):
+    assert catalog.all_indicators()[indicator].change_in == change_in
+
+
+@pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [
         ("regions.yaml", 'members: ["08121", "08125"]}', 'members: ["08121", "08999"]}', "aa-heilbronn"),
