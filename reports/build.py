@@ -154,10 +154,8 @@ def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
         with Browser() as browser:
             for code in codes:
                 t0 = time.perf_counter()
-                visit = browser.open(result.pages[code].resolve().as_uri(), settle=False)  # a page without scripts
                 path = out_dir / "pdf" / f"{code}.pdf"
-                write_bytes(path, browser.pdf(visit))
-                browser.close_tab(visit)
+                write_bytes(path, browser.print_page(result.pages[code].resolve().as_uri()))
                 result.pdfs[code] = path
                 result.seconds[code] = result.seconds.get(code, 0.0) + time.perf_counter() - t0
     except BrowserMissing as exc:

@@ -1,19 +1,23 @@
-"""The report and the Data Docs as a partner opens them: headless Chromium with every request to a host refused.
-Screenshots are kept in $LABOUR_MONITOR_SCREENSHOTS (default build/screenshots). Without Chromium these tests
-are skipped; in CI (CI=true) they fail."""
+"""The report and the Data Docs as a partner opens them: headless Chromium (driven by Playwright) with every request
+to a host refused. Screenshots are kept in $LABOUR_MONITOR_SCREENSHOTS (default build/screenshots). Without Chromium
+these tests are skipped; in CI (CI=true) they fail."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from reports.browser import Browser
-from tests.conftest import REPO
+from reports.browser import FOLDER_PREFIX, Browser
+from tests.conftest import REPO, subprocess_env
 from tests.reports.conftest import needs_chromium
+from tests.reports.test_report_build import mart
 
 pytestmark = pytest.mark.slow
 
@@ -39,11 +43,12 @@ def opened(browser: Browser, page: Path, shot: str):  # noqa: ANN201
     return visit
 
 
-def test_the_index_and_the_heilbronn_franken_page_open_offline_with_every_chart_drawn(report):
+def test_the_index_and_the_heilbronn_franken_page_open_offline_with_every_chart_drawn(report, published):
     needs_chromium()
+    listed = mart(published, "SELECT count(*) FROM core.regions WHERE level IN ('partner', 'aa_district', 'regionalverband', 'regbez', 'kreis')")
     with Browser() as browser:
         index = opened(browser, report.index, "report-index.png")
-        assert browser.evaluate(index, "document.querySelectorAll('table.overview tbody tr').length") == 63
+        assert browser.evaluate(index, "document.querySelectorAll('table.overview tbody tr').length") == listed[0][0] >= 63
         page = opened(browser, report.pages[HF], "report-heilbronn-franken.png")
         charts = browser.evaluate(page, CHARTS_DRAWN)
         assert len(charts) >= 10
@@ -83,6 +88,28 @@ def test_the_heilbronn_franken_pdf_has_a_section_per_topic_and_its_first_page_re
     (screenshots() / "report-heilbronn-franken-pdf-page-1.png").write_bytes(first.read_bytes())
 
 
+def command_line(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):  # gone or going meanwhile
+        return []
+
+
+def ours(process: psutil.Process) -> bool:
+    """A process of a report's browser: the driver (its temporary folder is ours) or Chromium (its profile in it)."""
+    try:
+        return any(FOLDER_PREFIX in a for a in process.cmdline()) or FOLDER_PREFIX in process.environ().get("TMPDIR", "")
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return False
+
+
+def alive(process: psutil.Process) -> bool:
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def test_no_chromium_outlives_a_build(report, published, tmp_path):
     needs_chromium()
     from reports.build import build_report
@@ -93,4 +120,32 @@ def test_no_chromium_outlives_a_build(report, published, tmp_path):
     assert HF in result.pdfs
     left = [p for p in me.children(recursive=True) if p.pid not in before]
     assert left == [], [(p.pid, p.name()) for p in left]
-    assert not [p for p in psutil.process_iter(["cmdline"]) if any("lm-chromium-" in a for a in (p.info["cmdline"] or []))]
+    assert not [p for p in psutil.process_iter() if ours(p)]
+
+
+def test_a_build_killed_while_printing_leaves_no_driver_and_no_chromium(report):
+    """SIGKILL for the build while its Playwright driver hangs (stopped): the kernel ends the driver with the
+    build (processes.tied), and Chromium ends with its driver."""
+    needs_chromium()
+    processes: list[psutil.Process] = []
+    build = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from reports.browser import Browser\n"
+         "browser = Browser().__enter__(); browser.print_page(sys.argv[1]); print('printed', flush=True); time.sleep(120)",
+         report.pages[HF].resolve().as_uri()], stdout=subprocess.PIPE, text=True, cwd=REPO, env=subprocess_env())
+    try:
+        assert build.stdout.readline().strip() == "printed"
+        processes = psutil.Process(build.pid).children(recursive=True)
+        (driver,) = [p for p in processes if "run-driver" in command_line(p)]
+        assert any("chromium" in " ".join(command_line(p)) for p in processes)
+        driver.send_signal(signal.SIGSTOP)  # a hung driver closes nothing by itself
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 15
+        while any(alive(p) for p in processes) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [(p.pid, command_line(p)[:1]) for p in processes if alive(p)] == []
+    finally:
+        build.kill()
+        for p in processes:
+            if alive(p):
+                p.kill()
