@@ -1,5 +1,5 @@
-"""Headless Chromium (Debian's `chromium`) driven by Playwright: print a report page to PDF, or open a page and
-report what went wrong (console errors, failed requests), evaluate a script in it,
+"""Headless Chromium (Debian's `chromium`) driven by Playwright: print a report page to PDF once its charts are
+drawn, or open a page and report what went wrong (console errors, failed requests), evaluate a script in it,
 and take a screenshot. Every request to a host is refused (only the report's own files and data: addresses
 load), and no name resolves.
 
@@ -36,11 +36,16 @@ CHROMIUM_ENV = "LABOUR_MONITOR_CHROMIUM"
 NODE_ENV = "PLAYWRIGHT_NODEJS_PATH"
 FOLDER_PREFIX = "lm-playwright-"  # the wrapper and the driver's temporary files (Chromium's profile)
 LOCAL = ("file:", "data:", "blob:", "about:")
+CHARTS_READY = "document.documentElement.dataset.chartsReady"
 _starting = threading.Lock()  # $PLAYWRIGHT_NODEJS_PATH is set only while a driver starts
 
 
 class BrowserMissing(RuntimeError):
     """No Chromium to start (install Debian's `chromium`, or name one in $LABOUR_MONITOR_CHROMIUM)."""
+
+
+class ChartsFailed(RuntimeError):
+    """A page's charts were not drawn (a script error; the page's console says which)."""
 
 
 def chromium() -> str | None:
@@ -142,6 +147,12 @@ class Browser:
             visit.refused.append(url)
             route.abort("blockedbyclient")
 
+    def charts_drawn(self, visit: Visit) -> None:
+        """Wait until the page says that its charts are drawn (reports/static/charts.js)."""
+        visit.page.wait_for_function(CHARTS_READY)
+        if visit.page.evaluate(CHARTS_READY) != "true":
+            raise ChartsFailed(f"{visit.url}: charts not drawn: {visit.console_errors}")
+
     def evaluate(self, visit: Visit, expression: str) -> Any:
         return visit.page.evaluate(expression)
 
@@ -155,12 +166,14 @@ class Browser:
         return visit.page.pdf(print_background=True, prefer_css_page_size=True, outline=True)
 
     def print_page(self, url: str) -> bytes:
-        """The report page at `url` printed; one tab prints every page."""
+        """The report page at `url` printed once its charts are drawn. One tab prints every page: in a new tab
+        Chromium would compile Vega's scripts again (about half a second a page)."""
         if self._printer is None:
             self._printer = self.open(url, settle=False)
         else:
             self._printer.url = url
             self._printer.page.goto(url, wait_until="load")
+        self.charts_drawn(self._printer)
         return self.pdf(self._printer)
 
     def close_tab(self, visit: Visit) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 
+from reports.assets import copy_assets, embed_options, vendor_scripts
 from reports.browser import Browser, BrowserMissing
 from reports.downloads import write_downloads
 from reports.figures import read_figures
@@ -113,16 +114,16 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
     pages = Pages(figures, layout)
     with _locked(out_dir):
         result = BuildResult(out_dir, out_dir / "index.html")
-        (out_dir / "assets").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(HERE / "static" / "report.css", out_dir / "assets" / "report.css")
+        copy_assets(out_dir)
         linked = set(manifest) | set(codes)
         printing: list[str] = []
         for code in codes:
             t0 = time.perf_counter()
             page = pages.region(code)
             pdf_link = f"../pdf/{code}.pdf" if pdf and code in partners else None
-            html = _templates().get_template("region.html.j2").render(page=page, root="../", linked=linked, pdf=pdf_link,
-                                                                      downloads=f"../downloads/{code}/")
+            html = _templates().get_template("region.html.j2").render(
+                page=page, root="../", linked=linked, pdf=pdf_link, downloads=f"../downloads/{code}/",
+                chart_options=embed_options(), vendor_scripts=vendor_scripts("../"))
             digest = hashlib.sha256(html.encode()).hexdigest()
             path = out_dir / "regions" / f"{code}.html"
             result.pages[code] = path
@@ -149,7 +150,8 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
 
 
 def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
-    """The PDF of each partner region page: the page printed by Chromium with its print stylesheet."""
+    """The PDF of each partner region page: the page printed by Chromium with its print stylesheet, once its charts
+    are drawn."""
     try:
         with Browser() as browser:
             for code in codes:
