@@ -26,7 +26,7 @@ import jinja2
 
 from reports.assets import copy_assets, embed_options, vendor_scripts
 from reports.browser import Browser, BrowserMissing
-from reports.downloads import write_downloads
+from reports.downloads import sheet_names, write_downloads
 from reports.figures import read_figures
 from reports.files import write_bytes, write_text
 from reports.formats import timestamp
@@ -120,10 +120,11 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
         for code in codes:
             t0 = time.perf_counter()
             page = pages.region(code)
+            charts = [chart for section in page.sections for chart in section.charts]
             pdf_link = f"../pdf/{code}.pdf" if pdf and code in partners else None
             html = _templates().get_template("region.html.j2").render(
-                page=page, root="../", linked=linked, pdf=pdf_link, downloads=f"../downloads/{code}/",
-                chart_options=embed_options(), vendor_scripts=vendor_scripts("../"))
+                page=page, root="../", linked=linked, pdf=pdf_link, downloads=f"../downloads/{code}/", workbook=f"{code}.xlsx",
+                sheets=sheet_names(charts), chart_options=embed_options(), vendor_scripts=vendor_scripts("../"))
             digest = hashlib.sha256(html.encode()).hexdigest()
             path = out_dir / "regions" / f"{code}.html"
             result.pages[code] = path
@@ -133,9 +134,7 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
             write_text(path, html)
             folder = out_dir / "downloads" / code
             shutil.rmtree(folder, ignore_errors=True)
-            for section in page.sections:
-                for chart in section.charts:
-                    write_downloads(chart, folder)
+            write_downloads(charts, folder, f"{code}.xlsx")
             manifest[code] = digest
             result.written.append(code)
             result.seconds[code] = time.perf_counter() - t0
