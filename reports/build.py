@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -25,15 +24,14 @@ import duckdb
 import jinja2
 
 from reports.assets import copy_assets, embed_options, vendor_scripts
-from reports.browser import Browser, BrowserMissing
 from reports.downloads import sheet_names, write_downloads
 from reports.figures import read_figures
-from reports.files import write_bytes, write_text
+from reports.files import write_text
 from reports.formats import timestamp
 from reports.layout import Layout, load_layout
 from reports.pages import Pages
+from reports.printing import Printer
 
-log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MANIFEST = "manifest.json"
 GROUPS = (("Partnerregionen", None), ("Regierungsbezirke", ("regbez",)), ("Kreise", ("kreis",)))
@@ -112,12 +110,11 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
     finally:
         con.close()
     pages = Pages(figures, layout)
-    with _locked(out_dir):
+    with _locked(out_dir), Printer(out_dir / "pdf") as printer:
         result = BuildResult(out_dir, out_dir / "index.html")
         copy_assets(out_dir)
         linked = set(manifest) | set(codes)
-        printing: list[str] = []
-        for code in codes:
+        for code in sorted(codes, key=lambda c: (c not in partners, c)):  # pages to print first: printed meanwhile
             t0 = time.perf_counter()
             page = pages.region(code)
             charts = [chart for section in page.sections for chart in section.charts]
@@ -139,29 +136,14 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
             result.written.append(code)
             result.seconds[code] = time.perf_counter() - t0
             if pdf_link:
-                printing.append(code)
-        if printing:
-            _print(out_dir, printing, result)
+                printer.add(code, path)
         _write_index(out_dir, pages, layout, set(manifest), published)
         write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    result.pdfs, result.pdf_missing = printer.printed.pdfs, printer.printed.missing
+    for code, seconds in printer.printed.seconds.items():
+        result.seconds[code] += seconds
     result.total_seconds = time.perf_counter() - started
     return result
-
-
-def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
-    """The PDF of each partner region page: the page printed by Chromium with its print stylesheet, once its charts
-    are drawn."""
-    try:
-        with Browser() as browser:
-            for code in codes:
-                t0 = time.perf_counter()
-                path = out_dir / "pdf" / f"{code}.pdf"
-                write_bytes(path, browser.print_page(result.pages[code].resolve().as_uri()))
-                result.pdfs[code] = path
-                result.seconds[code] = result.seconds.get(code, 0.0) + time.perf_counter() - t0
-    except BrowserMissing as exc:
-        result.pdf_missing = str(exc)
-        log.warning("report: no PDFs: %s", exc)
 
 
 def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], published: datetime | None) -> None:

@@ -157,15 +157,17 @@ def test_no_chromium_outlives_a_build(report, published, tmp_path):
     assert not [p for p in psutil.process_iter() if ours(p)]
 
 
-def test_a_build_killed_while_printing_leaves_no_driver_and_no_chromium(report):
-    """SIGKILL for the build while its Playwright driver hangs (stopped): the kernel ends the driver with the
-    build (processes.tied), and Chromium ends with its driver."""
+def test_a_build_killed_while_printing_leaves_no_driver_and_no_chromium(report, tmp_path):
+    """SIGKILL for a build whose printing thread has Chromium open, while its Playwright driver hangs (stopped): the
+    kernel ends the driver with the build (processes.tied), and Chromium ends with its driver."""
     needs_chromium()
     processes: list[psutil.Process] = []
     build = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from reports.browser import Browser\n"
-         "browser = Browser().__enter__(); browser.print_page(sys.argv[1]); print('printed', flush=True); time.sleep(120)",
-         report.pages[HF].resolve().as_uri()], stdout=subprocess.PIPE, text=True, cwd=REPO, env=subprocess_env())
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from reports.printing import Printer\n"
+         "printer = Printer(Path(sys.argv[2])).__enter__(); printer.add('hf', Path(sys.argv[1]))\n"
+         "while not (Path(sys.argv[2]) / 'hf.pdf').exists(): time.sleep(0.1)\n"
+         "print('printed', flush=True); time.sleep(120)", str(report.pages[HF]), str(tmp_path)],
+        stdout=subprocess.PIPE, text=True, cwd=REPO, env=subprocess_env())
     try:
         assert build.stdout.readline().strip() == "printed"
         processes = psutil.Process(build.pid).children(recursive=True)
