@@ -111,17 +111,19 @@ class Browser:
                     os.environ[NODE_ENV] = before
 
     def close(self) -> None:
-        """Close Chromium and end the driver; remove our folder."""
+        """Close Chromium and end the driver (also when Chromium is gone already); remove our folder."""
         self._printer = None
-        if self._browser is not None:
-            self._browser.close()
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
             self._browser = None
-        if self._playwright is not None:
-            self._playwright.stop()
-            self._playwright = None
-        if self._folder:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = ""
+            if self._playwright is not None:
+                self._playwright.stop()
+                self._playwright = None
+            if self._folder:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = ""
 
     # --- pages ----------------------------------------------------------------------------------------------
 
@@ -175,6 +177,3 @@ class Browser:
             self._printer.page.goto(url, wait_until="load")
         self.charts_drawn(self._printer)
         return self.pdf(self._printer)
-
-    def close_tab(self, visit: Visit) -> None:
-        visit.page.close()
