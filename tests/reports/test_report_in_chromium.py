@@ -43,9 +43,10 @@ def screenshots() -> Path:
     return out
 
 
-def opened(browser: Browser, page: Path, shot: str, charts: bool = False):  # noqa: ANN201
+def opened(browser: Browser, page: Path, shot: str):  # noqa: ANN201
+    """`page` opened, looked at once its charts (if it has any) are drawn."""
     visit = browser.open(page.resolve().as_uri())
-    if charts:
+    if browser.evaluate(visit, "document.getElementById('chart-options') !== null"):
         browser.charts_drawn(visit)
     (screenshots() / shot).write_bytes(browser.screenshot(visit))
     assert visit.console_errors == [] and visit.failed_requests == [] and visit.refused == [], (page, visit)
@@ -59,7 +60,7 @@ def test_the_index_and_the_heilbronn_franken_page_open_offline_with_every_chart_
         assert browser.evaluate(index, "document.querySelectorAll('table.overview tbody tr').length") == mart(
             published, "SELECT count(*) FROM core.regions WHERE level IN ('partner', 'aa_district', 'regionalverband', 'regbez', 'kreis')"
         )[0][0]  # every partner region, Regierungsbezirk and Kreis
-        page = opened(browser, report.pages[HF], "report-heilbronn-franken.png", charts=True)
+        page = opened(browser, report.pages[HF], "report-heilbronn-franken.png")
         charts = browser.evaluate(page, CHARTS_DRAWN)
     assert len(charts) >= 10
     for chart in charts:
@@ -83,7 +84,7 @@ def test_the_index_and_the_heilbronn_franken_page_open_offline_with_every_chart_
 def test_a_charts_tooltip_reads_in_german(report):
     needs_chromium()
     with Browser() as browser:
-        page = opened(browser, report.pages[HF], "report-tooltip.png", charts=True)
+        page = opened(browser, report.pages[HF], "report-tooltip.png")
         point = page.page.locator("#demografie-population_change_1y_pct-verlauf .mark-symbol path").first
         point.hover()
         tooltip = page.page.locator("#vg-tooltip-element")
