@@ -1,5 +1,6 @@
-"""Build the regional report from the published warehouse: the index page, a page per region with CSV/XLSX of
-every chart's numbers, and one PDF per partner region (the meeting pack, printed by headless Chromium).
+"""Build the regional report from the published warehouse: the index page, a page per region with every chart's
+numbers as CSV and in the page's XLSX workbook, and one PDF per partner region (the meeting pack, printed by
+headless Chromium while the other pages are written: reports/printing.py).
 
 Pages are rendered from the marts (read-only) and compared with what the last build wrote (`manifest.json`:
 a hash per page): with `only_changed`, a page whose content is the same is left as it is, with its downloads
