@@ -64,6 +64,9 @@ def check_catalog(cat: Catalog) -> None:
         if d.id in cat.indicators:
             raise CatalogError(f"indicators.yaml: derived indicator {d.id!r}: id is also a provider indicator")
     known = cat.all_indicators()
+    undeclared = sorted({i.unit for i in known.values()} - set(cat.units))
+    if undeclared:
+        raise CatalogError(f"indicators.yaml: units {undeclared} of indicators are not declared under units:")
     for i in known.values():
         operands = getattr(getattr(i, "formula", None), "operands", ())
         for ref in i.aggregation.inputs() + operands:

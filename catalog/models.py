@@ -192,6 +192,16 @@ class Formula(Entry):
         return (" − " if self.kind == "difference" else " + ").join(o)
 
 
+class Unit(Entry):
+    """How the figures of one unit are read (catalog/indicators.yaml `units:`): a `relative` figure (a rate, share or
+    figure per inhabitant) is compared as it is and its changes are in points; a `count`'s changes are in %.
+    `decimals`: the precision the providers publish figures of this unit at; goals are compared at it."""
+
+    unit: Text
+    measure: Literal["relative", "count"]
+    decimals: Annotated[int, Field(ge=0, le=6)]
+
+
 class Described(Entry):
     """What every indicator has, drawn from a provider table or derived."""
 
