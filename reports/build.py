@@ -24,13 +24,14 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from reports.browser import Browser, BrowserMissing
+from reports.browser import BrowserMissing
 from reports.downloads import write_downloads
 from reports.figures import read_figures
-from reports.files import write_bytes, write_text
+from reports.files import write_text
 from reports.formats import timestamp
 from reports.layout import Layout, load_layout
 from reports.pages import Pages
+from reports.printing import print_pdfs
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -56,7 +57,7 @@ class BuildResult:
 
 
 @cache
-def _templates() -> jinja2.Environment:
+def page_templates() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                               lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
@@ -121,7 +122,7 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
             t0 = time.perf_counter()
             page = pages.region(code)
             pdf_link = f"../pdf/{code}.pdf" if pdf and code in partners else None
-            html = _templates().get_template("region.html.j2").render(page=page, root="../", linked=linked, pdf=pdf_link,
+            html = page_templates().get_template("region.html.j2").render(page=page, root="../", linked=linked, pdf=pdf_link,
                                                                       downloads=f"../downloads/{code}/")
             digest = hashlib.sha256(html.encode()).hexdigest()
             path = out_dir / "regions" / f"{code}.html"
@@ -150,19 +151,16 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
 
 def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
     """The PDF of each partner region page: the page printed by Chromium with its print stylesheet."""
+    pdfs = {code: out_dir / "pdf" / f"{code}.pdf" for code in codes}
     try:
-        with Browser() as browser:
-            for code in codes:
-                t0 = time.perf_counter()
-                visit = browser.open(result.pages[code].resolve().as_uri(), settle=False)  # a page without scripts
-                path = out_dir / "pdf" / f"{code}.pdf"
-                write_bytes(path, browser.pdf(visit))
-                browser.close_tab(visit)
-                result.pdfs[code] = path
-                result.seconds[code] = result.seconds.get(code, 0.0) + time.perf_counter() - t0
+        seconds = print_pdfs({code: (result.pages[code], pdfs[code]) for code in codes})
     except BrowserMissing as exc:
         result.pdf_missing = str(exc)
         log.warning("report: no PDFs: %s", exc)
+        return
+    for code, spent in seconds.items():
+        result.pdfs[code] = pdfs[code]
+        result.seconds[code] = result.seconds.get(code, 0.0) + spent
 
 
 def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], published: datetime | None) -> None:
@@ -172,7 +170,7 @@ def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], 
         listed = sorted((r for r in pages.figures.regions.values() if r.level in wanted), key=lambda r: (r.level, r.name_de))
         groups.append({"title": title, "rows": pages.overview([r.region_code for r in listed])})
     revisions, revised_total = pages.revisions()
-    html = _templates().get_template("index.html.j2").render(
+    html = page_templates().get_template("index.html.j2").render(
         root="", groups=groups, columns=pages.overview_columns(), linked=linked, status=pages.data_status(),
         revisions=revisions, revised_total=revised_total, published=timestamp(published))
     write_text(out_dir / "index.html", html)
