@@ -90,6 +90,18 @@ def report_markdown(summary: dict) -> str:
             f"## PDFs (meeting packs)\n\n{pdfs or 'none' + (': ' + summary['report_problem'] if summary['report_problem'] else '')}\n")
 
 
+def review_markdown(summary: dict) -> str:
+    files = [("Seite", summary["review"]), ("Excel", summary["review_xlsx"]), ("PDF", summary["review_pdf"])]
+    return ("# review: completed\n\n" + "\n".join(f"- {label}: [{path}]({report_link(path)})" for label, path in files if path)
+            + (f"\n- no PDF: {summary['review_problem']}" if summary["review_problem"] else "") + "\n")
+
+
+def publish_review_artifacts(summary: dict) -> None:
+    create_link_artifact(report_link(summary["review"]), link_text="Jahresrückblick: Ziele, Maßnahmen und Ergebnisse", key="review-link",
+                         description="The alliance's yearly review built from the published warehouse")
+    create_markdown_artifact(review_markdown(summary), key="review-summary", description="review: page, Excel and PDF written")
+
+
 def _publish_report_link(key: str, summary: dict) -> None:
     if summary.get("report"):
         create_link_artifact(report_link(summary["report"]), link_text="Regionalbericht (index.html)", key=key,

@@ -47,15 +47,15 @@ def load_register(con: duckdb.DuckDBPyConnection, register: RegisterRows, batch_
     con.execute("BEGIN TRANSACTION")
     try:
         for name, rows in register.tables.items():
-            con.register("incoming", rows)
-            try:
-                counts.append(_merge(con, name, register.alliance, now))
-            finally:
-                con.unregister("incoming")
+            con.register("incoming", rows)  # scanned in place by the statements of the merge, not copied
+            counts.append(_merge(con, name, register.alliance, now))
+            con.unregister("incoming")
         loaded = sum(t.num_rows for t in register.tables.values())
         record_batch(con, batch_id, payload, payload_path, register.rows_read, loaded, now, fingerprint)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.unregister("incoming")
     return LoadCounts(*(sum(getattr(c, f) for c in counts) for f in ("rows_new", "rows_revised", "rows_unchanged")))
