@@ -32,7 +32,8 @@ def _years(text: str) -> tuple[int, int]:
 def _print_summary(summary: dict) -> None:
     print(f"\nWarehouse published: {summary['warehouse']}")
     print(f"Mode: {summary['mode']}   batches: {summary['batches']}")
-    print(f"Observations: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged")
+    print(f"Rows: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged "
+          "(observations, and the goals, measures and outputs of registers)")
     for r in summary["results"]:
         print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<11} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
               f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged") else ""))
