@@ -193,12 +193,10 @@ class Formula(Entry):
 
 
 class Unit(Entry):
-    """How the figures of one unit are read (catalog/indicators.yaml `units:`): a `relative` figure (a rate, share or
-    figure per inhabitant) is compared as it is and its changes are in points; a `count`'s changes are in %.
-    `decimals`: the precision the providers publish figures of this unit at; goals are compared at it."""
+    """A unit of the indicators (catalog/indicators.yaml `units:`) and the decimals the providers publish its figures
+    with: goals are compared with their targets at this precision (marts.goal_progress)."""
 
     unit: Text
-    measure: Literal["relative", "count"]
     decimals: Annotated[int, Field(ge=0, le=6)]
 
 
@@ -211,6 +209,20 @@ class Described(Entry):
     definition: Text
     unit: Text
     topic: Topic
+
+    @field_validator("unit")
+    @classmethod
+    def _percent_in_words(cls, unit: str) -> str:
+        if "%" in unit:  # a rate must read as one (change_in): '%' is the provider's source_unit, not the warehouse's
+            raise ValueError(f"write the unit {unit!r} in words: 'percent'")
+        return unit
+
+    @property
+    def change_in(self) -> Literal["percent", "points"]:
+        """How a change over time is expressed (marts.indicator_changes): rates, shares and figures per
+        inhabitant or per head (unit `percent`, `per …` or `… per …`: per 1000 inhabitants, EUR per inhabitant)
+        in points, value − base value in their unit; counts and amounts (persons, thousand EUR) in % of the base."""
+        return "points" if self.unit.startswith(("percent", "per ")) or " per " in self.unit else "percent"
 
 
 class Indicator(Described):

@@ -175,7 +175,7 @@ class Review:
         """The region's figures up to the review year, the target path to the target year, the state's development; a count
         as an index (the baseline = 100), a rate or share as it is."""
         rows = self.f.progress.get(g.goal_id, [])
-        as_index = g.measure == "count"
+        as_index = g.changes_in == "percent"  # a count: drawn as an index
         unit, decimals = self.unit(g.unit)
         shown = [r for r in rows if r.year <= self.f.year]
 

@@ -55,13 +55,13 @@ def _check_goal(n: int, goal: Goal, region: str, table: SourceTable, catalog: Ca
             raise wrong(column, f"year {year} outside the years a goal of this register may name ({table.start_year}-{table.end_year})")
     if goal.target_year <= goal.baseline_year:
         raise wrong("Zieljahr", f"the target year {goal.target_year} is not after the baseline year {goal.baseline_year}")
-    unit = catalog.units[indicator.unit]
-    what = f"{indicator.label_de} ({indicator.id}, unit {unit.unit})"
-    if goal.target_kind == "change_pct" and unit.measure == "relative":
+    rate = indicator.change_in == "points"  # a rate, share or figure per inhabitant; else a count or an amount
+    what = f"{indicator.label_de} ({indicator.id}, unit {indicator.unit})"
+    if goal.target_kind == "change_pct" and rate:
         raise wrong("Zielart", f"a change in % of a rate or share, {what}: give its change in points (Veränderung in Punkten)")
-    if goal.target_kind == "change_points" and unit.measure == "count":
+    if goal.target_kind == "change_points" and not rate:
         raise wrong("Zielart", f"a change in points of a count, {what}: give its change in % (Veränderung in %)")
-    if goal.target_kind == GAP_KIND and unit.measure == "count":
+    if goal.target_kind == GAP_KIND and not rate:
         raise wrong("Zielart", f"a gap to the state compares rates and shares, but {what} is a count: give a value or a change in %")
     if goal.target_kind == GAP_KIND and level in ("state", "country"):
         raise wrong("Zielart", f"{catalog.regions[region].name_de} (level {level}) has no state above it to close a gap to")

@@ -22,7 +22,7 @@ BOLD = Font(bold=True)
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 CHOICES = {"Zielart": list(TARGET_KINDS), "Richtung": list(DIRECTIONS), "Beispiel": list(YES_NO)}
 LIST_ROWS = 500  # the rows the choice lists apply to
-READING = {"relative": "Quote oder Anteil: Veränderung in Punkten", "count": "Anzahl: Veränderung in %"}
+READING = {"points": "Quote oder Anteil: Veränderung in Punkten", "percent": "Anzahl: Veränderung in %"}
 
 
 def _choices(ws: Worksheet, column: int, words: list[str], last_row: int, first_row: int = 2) -> None:
@@ -71,7 +71,7 @@ def _lists(book: Workbook, catalog: Catalog) -> None:
     ws = book.create_sheet("Indikatoren")
     annual = [i for i in catalog.all_indicators().values() if catalog.freq_of(i.id) == "A"]
     _table(ws, ["Indikator", "Bezeichnung", "Einheit", "Lesart", "Ebenen mit Zahlen"], [
-        {"Indikator": i.id, "Bezeichnung": i.label_de, "Einheit": i.unit, "Lesart": READING[catalog.units[i.unit].measure],
+        {"Indikator": i.id, "Bezeichnung": i.label_de, "Einheit": i.unit, "Lesart": READING[i.change_in],
          "Ebenen mit Zahlen": ", ".join(sorted(catalog.levels_of(i.id)))} for i in sorted(annual, key=lambda i: i.id)])
     ws = book.create_sheet("Regionen")
     _table(ws, ["Schlüssel", "Name", "Ebene"], [{"Schlüssel": r.code, "Name": r.name_de, "Ebene": r.level} for r in catalog.regions.values()])

@@ -67,8 +67,8 @@ def test_every_indicator_has_labels_unit_topic_and_a_declared_table(catalog):
         ("sources.yaml", "    licence: dl-de/by-2-0\n", "", "missing keys ['licence']"),
         ("indicators.yaml", "levels: [country, state, regbez],", "levels: [country, nuts2],", "'lfst_r_lfu3rt'"),
         ("statuses.yaml", '{provider: eurostat, marker: "b",', '{provider: eurostat, marker: "p",', "(eurostat): duplicate marker 'p'"),
-        ("indicators.yaml", "  - {unit: jobs, measure: count, decimals: 0}\n", "", "units ['jobs'] of indicators are not declared"),
-        ("indicators.yaml", "{unit: percent, measure: relative, decimals: 1}", "{unit: percent, measure: rate, decimals: 1}", "unit 'percent'"),
+        ("indicators.yaml", "  - {unit: jobs, decimals: 0}\n", "", "units ['jobs'] of indicators are not declared"),
+        ("indicators.yaml", "{unit: percent, decimals: 1}", "{unit: percent, decimals: one}", "unit 'percent'"),
     ],
 )
 def test_a_broken_catalog_names_the_file_and_entry(tmp_path: Path, file, old, new, message):

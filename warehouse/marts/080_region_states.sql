@@ -28,7 +28,8 @@ COMMENT ON COLUMN marts.region_states.region_code IS 'Region (core.regions); Ger
 COMMENT ON COLUMN marts.region_states.state_code IS 'Its state (for a state: itself); NULL when its members lie in several states.';
 COMMENT ON COLUMN marts.region_states.country_code IS 'The country (DG).';
 
--- How a figure is read (catalog/indicators.yaml units:, core.units): 'relative' for rates, shares and figures per
--- inhabitant: compared as they are, against the state's level, changes in points; 'count': drawn as an index, changes in %.
-CREATE OR REPLACE MACRO marts.measure_of(of_unit) AS
-    coalesce((SELECT u.measure FROM core.units u WHERE u.unit = of_unit), 'count');
+-- How a figure is read: 'relative' for rates, shares and figures per inhabitant (their unit is percent or
+-- "… per …"): compared as they are, against the state's level, changes in points; 'count' for everything else:
+-- drawn as an index, changes in %.
+CREATE OR REPLACE MACRO marts.measure_of(unit) AS
+    CASE WHEN unit = 'percent' OR unit LIKE 'per %' OR unit LIKE '% per %' THEN 'relative' ELSE 'count' END;

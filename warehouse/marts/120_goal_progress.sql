@@ -14,9 +14,10 @@ CREATE OR REPLACE MACRO marts.meets(x, reference, direction, decimals) AS
     CASE direction WHEN 'higher' THEN marts.at_precision(x, decimals) >= marts.at_precision(reference, decimals)
                    ELSE marts.at_precision(x, decimals) <= marts.at_precision(reference, decimals) END;
 
--- A change from `base` to `x` as the figure is read (core.units.measure): in points for a rate or share, in % for a count.
-CREATE OR REPLACE MACRO marts.change_as_read(x, base, measure) AS
-    CASE measure WHEN 'relative' THEN x - base ELSE (x / nullif(base, 0) - 1) * 100 END;
+-- A change from `base` to `x` as the figure is read (core.indicators.change_in): in points for a rate or share, in % for
+-- a count.
+CREATE OR REPLACE MACRO marts.change_as_read(x, base, change_in) AS
+    CASE change_in WHEN 'points' THEN x - base ELSE (x / nullif(base, 0) - 1) * 100 END;
 
 CREATE OR REPLACE MACRO marts.goals_as_of(as_of) AS TABLE
 SELECT * FROM core.goals WHERE marts.shown_at(valid_from, valid_to, as_of);
@@ -24,7 +25,7 @@ SELECT * FROM core.goals WHERE marts.shown_at(valid_from, valid_to, as_of);
 CREATE OR REPLACE MACRO marts.goal_progress_as_of(as_of) AS TABLE
 WITH g AS (
     SELECT g.*, r.name_de AS region_name_de, s.state_code, sr.name_de AS state_name_de,
-           i.label_de AS indicator_label_de, i.unit, u.measure, u.decimals
+           i.label_de AS indicator_label_de, i.unit, i.change_in AS changes_in, u.decimals
     FROM marts.goals_as_of(as_of) g
     JOIN core.regions r ON r.region_code = g.region_code
     JOIN core.indicators i ON i.indicator_id = g.indicator_id
@@ -65,15 +66,15 @@ WITH g AS (
     SELECT *, min(CASE WHEN meets_target THEN year END) OVER (PARTITION BY alliance, goal_id) AS reached_in FROM path
 )
 SELECT alliance, goal_id, title AS goal_title, example, region_code, region_name_de, indicator_id, indicator_label_de, unit,
-       measure, decimals, CASE measure WHEN 'relative' THEN 'points' ELSE 'percent' END AS changes_in,
+       decimals, changes_in,
        direction, target_kind, target_value, baseline_year, target_year, partners, note, valid_from AS target_set_at,
        year, actual_period, baseline_value, actual_value, actual_status, missing,
        target_level, target_path,
-       marts.change_as_read(actual_value, target_path, measure) AS gap_to_path,
-       marts.change_as_read(actual_value, baseline_value, measure) AS change_since_baseline,
+       marts.change_as_read(actual_value, target_path, changes_in) AS gap_to_path,
+       marts.change_as_read(actual_value, baseline_value, changes_in) AS change_since_baseline,
        state_code, state_name_de, state_baseline_value, state_value,
-       marts.change_as_read(state_value, state_baseline_value, measure) AS state_change_since_baseline,
-       CASE WHEN measure = 'relative' THEN actual_value - state_value END AS gap_to_state,
+       marts.change_as_read(state_value, state_baseline_value, changes_in) AS state_change_since_baseline,
+       CASE WHEN changes_in = 'points' THEN actual_value - state_value END AS gap_to_state,
        actual_value / nullif(baseline_value, 0) * 100 AS actual_index,
        target_path / nullif(baseline_value, 0) * 100 AS target_path_index,
        state_value / nullif(state_baseline_value, 0) * 100 AS state_index,
@@ -108,9 +109,8 @@ COMMENT ON COLUMN marts.goal_progress.region_name_de IS 'Its name, German.';
 COMMENT ON COLUMN marts.goal_progress.indicator_id IS 'Indicator the progress is read from (core.indicators).';
 COMMENT ON COLUMN marts.goal_progress.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.goal_progress.unit IS 'Unit of the figures, target level and path.';
-COMMENT ON COLUMN marts.goal_progress.measure IS 'relative (a rate or share: changes in points) or count (changes in %) (core.units).';
 COMMENT ON COLUMN marts.goal_progress.decimals IS 'Published precision of the unit: figures are compared with the target and the path at it (core.units).';
-COMMENT ON COLUMN marts.goal_progress.changes_in IS 'points or percent: the unit of gap_to_path and of the changes since the baseline.';
+COMMENT ON COLUMN marts.goal_progress.changes_in IS 'points (a rate or share) or percent (a count) (core.indicators.change_in): the unit of gap_to_path and of the changes since the baseline.';
 COMMENT ON COLUMN marts.goal_progress.direction IS 'higher or lower: which way is better.';
 COMMENT ON COLUMN marts.goal_progress.target_kind IS 'value, change_pct, change_points or close_gap_to_state (core.goals).';
 COMMENT ON COLUMN marts.goal_progress.target_value IS 'The target as entered in the register (a value, or a change in % or points); NULL for close_gap_to_state.';
