@@ -14,10 +14,12 @@ CREATE OR REPLACE MACRO marts.meets(x, reference, direction, decimals) AS
     CASE direction WHEN 'higher' THEN marts.at_precision(x, decimals) >= marts.at_precision(reference, decimals)
                    ELSE marts.at_precision(x, decimals) <= marts.at_precision(reference, decimals) END;
 
--- A change from `base` to `x` as the figure is read (core.indicators.change_in): in points for a rate or share, in % for
--- a count.
-CREATE OR REPLACE MACRO marts.change_as_read(x, base, change_in) AS
-    CASE change_in WHEN 'points' THEN x - base ELSE (x / nullif(base, 0) - 1) * 100 END;
+-- A change from `base_value` to `value` as the figure is read (core.indicators.change_in): in points for a rate or share,
+-- in % of a positive base for a count. The same macro as main's 025_indicator_changes.sql (issue-13): once both are
+-- merged, one definition goes.
+CREATE OR REPLACE MACRO marts.change(change_in, value, base_value) AS
+    CASE WHEN change_in = 'points' THEN value - base_value
+         WHEN base_value > 0 THEN (value / base_value - 1) * 100 END;
 
 CREATE OR REPLACE MACRO marts.goals_as_of(as_of) AS TABLE
 SELECT * FROM core.goals WHERE marts.shown_at(valid_from, valid_to, as_of);
@@ -70,10 +72,10 @@ SELECT alliance, goal_id, title AS goal_title, example, region_code, region_name
        direction, target_kind, target_value, baseline_year, target_year, partners, note, valid_from AS target_set_at,
        year, actual_period, baseline_value, actual_value, actual_status, missing,
        target_level, target_path,
-       marts.change_as_read(actual_value, target_path, changes_in) AS gap_to_path,
-       marts.change_as_read(actual_value, baseline_value, changes_in) AS change_since_baseline,
+       marts.change(changes_in, actual_value, target_path) AS gap_to_path,
+       marts.change(changes_in, actual_value, baseline_value) AS change_since_baseline,
        state_code, state_name_de, state_baseline_value, state_value,
-       marts.change_as_read(state_value, state_baseline_value, changes_in) AS state_change_since_baseline,
+       marts.change(changes_in, state_value, state_baseline_value) AS state_change_since_baseline,
        CASE WHEN changes_in = 'points' THEN actual_value - state_value END AS gap_to_state,
        actual_value / nullif(baseline_value, 0) * 100 AS actual_index,
        target_path / nullif(baseline_value, 0) * 100 AS target_path_index,
