@@ -56,7 +56,7 @@ class BuildResult:
 
 
 @cache
-def _templates() -> jinja2.Environment:
+def page_templates() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                               lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
@@ -120,7 +120,7 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
             page = pages.region(code)
             charts = [chart for section in page.sections for chart in section.charts]
             pdf_link = f"../pdf/{code}.pdf" if pdf and code in partners else None
-            html = _templates().get_template("region.html.j2").render(
+            html = page_templates().get_template("region.html.j2").render(
                 page=page, root="../", linked=linked, pdf=pdf_link, downloads=f"../downloads/{code}/", workbook=f"{code}.xlsx",
                 sheets=sheet_names(charts), chart_options=embed_options(), vendor_scripts=vendor_scripts("../"))
             digest = hashlib.sha256(html.encode()).hexdigest()
@@ -154,7 +154,7 @@ def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], 
         listed = sorted((r for r in pages.figures.regions.values() if r.level in wanted), key=lambda r: (r.level, r.name_de))
         groups.append({"title": title, "rows": pages.overview([r.region_code for r in listed])})
     revisions, revised_total = pages.revisions()
-    html = _templates().get_template("index.html.j2").render(
+    html = page_templates().get_template("index.html.j2").render(
         root="", groups=groups, columns=pages.overview_columns(), linked=linked, status=pages.data_status(),
         revisions=revisions, revised_total=revised_total, published=timestamp(published))
     write_text(out_dir / "index.html", html)
