@@ -249,6 +249,14 @@ class Formula(Entry):
         return (" − " if self.kind == "difference" else " + ").join(o)
 
 
+class Unit(Entry):
+    """A unit of the indicators (catalog/indicators.yaml `units:`) and the decimals the providers publish its figures
+    with: goals are compared with their targets at this precision (marts.goal_progress)."""
+
+    unit: Text
+    decimals: Annotated[int, Field(ge=0, le=6)]
+
+
 class Described(Entry):
     """What every indicator has, drawn from a provider table or derived."""
 
@@ -258,6 +266,20 @@ class Described(Entry):
     definition: Text
     unit: Text
     topic: Topic
+
+    @field_validator("unit")
+    @classmethod
+    def _percent_in_words(cls, unit: str) -> str:
+        if "%" in unit:  # a rate must read as one (change_in): '%' is the provider's source_unit, not the warehouse's
+            raise ValueError(f"write the unit {unit!r} in words: 'percent'")
+        return unit
+
+    @property
+    def change_in(self) -> Literal["percent", "points"]:
+        """How a change over time is expressed (marts.indicator_changes): rates, shares and figures per
+        inhabitant or per head (unit `percent`, `per …` or `… per …`: per 1000 inhabitants, EUR per inhabitant)
+        in points, value − base value in their unit; counts and amounts (persons, thousand EUR) in % of the base."""
+        return "points" if self.unit.startswith(("percent", "per ")) or " per " in self.unit else "percent"
 
 
 class Indicator(Described):

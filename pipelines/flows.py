@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -35,7 +35,13 @@ from pydantic import Field
 from catalog import Catalog, default_catalog
 from expectations.validate import Validator
 from pipelines import reporting
-from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_report_artifacts, publish_run_artifacts
+from pipelines.artifacts import (
+    publish_crash_artifact,
+    publish_marts_artifacts,
+    publish_report_artifacts,
+    publish_review_artifacts,
+    publish_run_artifacts,
+)
 from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
 from pipelines.prefect_server import own_lease_folder
 from pipelines.providers import client_for, downloaded, unmet_precondition
@@ -383,4 +389,21 @@ def report(regions: list[RegionCode] = [], data_dir: str = "") -> dict:  # noqa:
     get_run_logger().info("report: %d page(s), %d PDF(s): %s", len(summary["report_pages_written"]), len(summary["report_pdfs"]),
                           summary["report"])
     publish_report_artifacts(summary)
+    return summary
+
+
+@flow(name="review", log_prints=True)
+def review(alliance: RegionCode = "heilbronn-franken", year: Year = 2025, as_of: date | None = None, data_dir: str = "") -> dict:
+    """Write the alliance's yearly review of its goals, measures and results (a page of the report, PDF and Excel) from the
+    published warehouse. Reads the warehouse only: it takes no write slot.
+
+    Args:
+        alliance: The region whose alliance keeps the register of goals and measures (catalog/registers.yaml).
+        year: The review year: figures of periods up to it.
+        as_of: The register and the figures as published at the end of that day. None: as published now.
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
+    summary = reporting.review(Settings.from_env(data_dir), alliance, year, as_of)
+    get_run_logger().info("review %s %d: %s", alliance, year, summary["review"])
+    publish_review_artifacts(summary)
     return summary

@@ -24,8 +24,11 @@ def mart_files() -> list[Path]:
 
 
 def render(sql: str, catalog: Catalog) -> str:
-    """Fill the catalog's indicator ids into a mart file (the profile's PIVOT must name its columns)."""
-    return sql.replace("{{indicator_ids}}", ", ".join(sql_literal(i) for i in catalog.all_indicators()))
+    """Fill the catalog into a mart file: its indicator ids (the profile's PIVOT must name its columns) and
+    its carried statuses, strongest first (a change carries the first found at either end)."""
+    carried = "[" + ", ".join(sql_literal(s) for s in catalog.carried_statuses()) + "]::VARCHAR[]"
+    return (sql.replace("{{indicator_ids}}", ", ".join(sql_literal(i) for i in catalog.all_indicators()))
+               .replace("{{carried_statuses}}", carried))
 
 
 def _comment_profile_columns(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

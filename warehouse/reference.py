@@ -1,4 +1,4 @@
-"""Write the catalog (regions, indicators, sources, statuses) into core tables on every build."""
+"""Write the catalog (regions, indicators, units, sources, statuses) into core tables on every build."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
     )
     provider = [
         {"indicator_id": i.id, "label_de": i.label_de, "label_en": i.label_en, "definition": i.definition,
-         "unit": i.unit, "topic": i.topic, "kind": "provider", "table_id": i.table,
+         "unit": i.unit, "change_in": i.change_in, "topic": i.topic, "kind": "provider", "table_id": i.table,
          "source_id": catalog.tables[i.table].source, "formula": None, "aggregation": i.aggregation.method,
          "numerator": i.aggregation.numerator, "denominator": i.aggregation.denominator,
          "scale": i.aggregation.scale, "verified": i.verified}
@@ -33,15 +33,17 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
     ]
     derived = [
         {"indicator_id": d.id, "label_de": d.label_de, "label_en": d.label_en, "definition": d.definition,
-         "unit": d.unit, "topic": d.topic, "kind": "derived", "table_id": None, "source_id": None,
+         "unit": d.unit, "change_in": d.change_in, "topic": d.topic, "kind": "derived", "table_id": None, "source_id": None,
          "formula": d.formula.text(), "aggregation": d.aggregation.method, "numerator": None, "denominator": None,
          "scale": None, "verified": None}
         for d in catalog.derived.values()
     ]
     indicators = pa.Table.from_pylist(provider + derived, schema=pa.schema(
-        [(k, pa.string()) for k in ("indicator_id", "label_de", "label_en", "definition", "unit", "topic", "kind",
+        [(k, pa.string()) for k in ("indicator_id", "label_de", "label_en", "definition", "unit", "change_in", "topic", "kind",
                                     "table_id", "source_id", "formula", "aggregation", "numerator", "denominator")]
         + [("scale", pa.float64()), ("verified", pa.bool_())]))
+    units = pa.Table.from_pylist([u.model_dump() for u in catalog.units.values()],
+                                 schema=pa.schema([("unit", pa.string()), ("decimals", pa.int32())]))
     sources = pa.Table.from_pylist(
         [
             {"source_id": s.id, "provider": s.provider, "name": s.name, "base_url": s.base_url, "licence": s.licence,
@@ -58,7 +60,7 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
         schema=pa.schema([("provider", pa.string()), ("marker", pa.string()), ("status", pa.string()), ("suppressed", pa.bool_()),
                           ("label_de", pa.string()), ("label_en", pa.string())]),
     )
-    return {"regions": regions, "indicators": indicators, "sources": sources, "statuses": statuses}
+    return {"regions": regions, "indicators": indicators, "units": units, "sources": sources, "statuses": statuses}
 
 
 def write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

@@ -16,6 +16,7 @@ COMMENT ON COLUMN core.indicators.label_de IS 'German label.';
 COMMENT ON COLUMN core.indicators.label_en IS 'English label.';
 COMMENT ON COLUMN core.indicators.definition IS 'Definition (German).';
 COMMENT ON COLUMN core.indicators.unit IS 'Unit of the values.';
+COMMENT ON COLUMN core.indicators.change_in IS 'How a change over time is expressed (marts.indicator_changes): points (value − base value, in the unit) for rates, shares and figures per inhabitant, whose unit is percent, per … or … per … (per 1000 inhabitants, EUR per inhabitant); percent (of the base value) for counts and amounts (persons, thousand EUR).';
 COMMENT ON COLUMN core.indicators.topic IS 'demography, economy, social, labour_market or skilled_labour.';
 COMMENT ON COLUMN core.indicators.kind IS 'provider (drawn from a provider table) or derived (computed by formula).';
 COMMENT ON COLUMN core.indicators.table_id IS 'Provider table the indicator is drawn from (provider indicators).';
@@ -26,6 +27,10 @@ COMMENT ON COLUMN core.indicators.numerator IS 'Numerator indicator of a ratio a
 COMMENT ON COLUMN core.indicators.denominator IS 'Denominator indicator of a ratio aggregation.';
 COMMENT ON COLUMN core.indicators.scale IS 'Scale of a ratio (100 for percent, 1000 per thousand).';
 COMMENT ON COLUMN core.indicators.verified IS 'True when the table structure was confirmed from a recorded provider response.';
+
+COMMENT ON TABLE core.units IS 'Units of the indicators (catalog/indicators.yaml units:) and the precision their figures are published at.';
+COMMENT ON COLUMN core.units.unit IS 'Unit (core.indicators.unit).';
+COMMENT ON COLUMN core.units.decimals IS 'Decimals the providers publish figures of this unit with: goals are compared with their targets at this precision.';
 
 COMMENT ON TABLE core.sources IS 'Providers from catalog/sources.yaml with licence and citation.';
 COMMENT ON COLUMN core.sources.source_id IS 'Source id.';

@@ -42,6 +42,10 @@ def edited(tmp_path: Path, source: Path, old: str, new: str) -> Path:
         ("sources.yaml", "base_url: https://www.regionalstatistik.de/", "base_url: www.regionalstatistik.de/", "source 'regionalstatistik': base_url"),
         ("statuses.yaml", "- {status: incomplete, suppressed: true,", "- {status: incomplete, marker: '-', suppressed: true,",
          "computed status 'incomplete': marker"),
+        # a rate written '%' would read as a count and change in % instead of points
+        ("indicators.yaml", "Für Regionen aus Arbeitslosen und zivilen Erwerbspersonen neu berechnet, nie gemittelt.\",\n     unit: percent,",
+         "Für Regionen aus Arbeitslosen und zivilen Erwerbspersonen neu berechnet, nie gemittelt.\",\n     unit: \"%\",",
+         "indicator 'unemployment_rate': unit: write the unit '%' in words: 'percent'"),
     ],
 )
 def test_the_catalog_refuses_what_it_used_to_let_through(tmp_path, file, old, new, message):

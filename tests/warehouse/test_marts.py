@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from catalog import default_catalog
 from tests.warehouse.test_load import T0, load
 from tests.genesis_bodies import population_rows
 from transforms.derive import FACT_COLUMNS
@@ -68,11 +69,16 @@ def test_an_unchanged_rebuild_opens_no_new_vintage(tmp_path, catalog):
 
 
 def insert_facts(con, rows, now=T0):
-    """Provider facts (indicator, region, period, value) straight into core.observations."""
+    """Provider facts straight into core.observations: (indicator, region, period, value), or with a fifth
+    item, the status (value None for a withheld figure). The unit is the catalog's; a period YYYY-MM is monthly."""
+    rows = [(*r, None)[:5] for r in rows]
+    units = {k: i.unit for k, i in default_catalog().all_indicators().items()}
     table = pa.table({
         "indicator_id": [r[0] for r in rows], "region_code": [r[1] for r in rows], "period": [r[2] for r in rows],
-        "freq": ["A"] * len(rows), "value": [float(r[3]) for r in rows], "unit": ["persons"] * len(rows),
-        "status": [None] * len(rows), "marker": [None] * len(rows), "source_id": ["regionalstatistik"] * len(rows),
+        "freq": ["M" if len(r[2]) == 7 else "A" for r in rows],
+        "value": pa.array([None if r[3] is None else float(r[3]) for r in rows], pa.float64()),
+        "unit": [units[r[0]] for r in rows], "status": pa.array([r[4] for r in rows], pa.string()),
+        "marker": pa.nulls(len(rows), pa.string()), "source_id": ["regionalstatistik"] * len(rows),
         "table_id": ["12411-01-01-4"] * len(rows), "batch_id": ["b"] * len(rows), "source_row": list(range(len(rows))),
     })
     con.register("incoming", table)

@@ -1,7 +1,9 @@
 -- Each region against a reference region: value, reference value, index (reference = 100),
+-- Each region against a reference region: value, reference value, index (reference = 100),
 -- difference, rank among the regions of its level (for a Kreis: among all of today's Kreise of Germany, on today's
 -- territory) and among those of its state, change against the previous period and five periods back.
--- reference NULL = against its own state and against Germany (one row each).
+-- reference NULL = against its own state and against Germany (one row each). Changes over 1, 5 and 10 years against
+-- the same period of the year: marts.indicator_changes, joined on (indicator_id, region_code, period).
 CREATE OR REPLACE MACRO marts.region_comparison_as_of(as_of, reference := NULL) AS TABLE
 WITH f AS (  -- the figures, narrow: labels are joined last (the window below sorts every column it carries)
     SELECT v.indicator_id, v.region_code, r.level AS region_level, r.state_code, v.period, v.period_index, v.freq, v.value,
@@ -57,7 +59,7 @@ LEFT JOIN f p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region
 CREATE OR REPLACE TABLE marts.region_comparison AS
 SELECT * FROM marts.region_comparison_as_of(NULL);
 
-COMMENT ON TABLE marts.region_comparison IS 'Each region against the state and against Germany (reference_code), per indicator and period: index (reference = 100), difference, rank in its level, changes. Other reference or another time: marts.region_comparison_as_of(as_of, reference := ''heilbronn-franken'').';
+COMMENT ON TABLE marts.region_comparison IS 'Each region against the state and against Germany (reference_code), per indicator and period: index (reference = 100), difference, rank in its level, changes to the previous period and five periods back (over 1, 5 and 10 years against the same period of the year: join marts.indicator_changes on indicator_id, region_code, period). Other reference or another time: marts.region_comparison_as_of(as_of, reference := ''heilbronn-franken'').';
 COMMENT ON COLUMN marts.region_comparison.indicator_id IS 'Indicator id (core.indicators).';
 COMMENT ON COLUMN marts.region_comparison.indicator_label_de IS 'Indicator label, German.';
 COMMENT ON COLUMN marts.region_comparison.indicator_label_en IS 'Indicator label, English.';
