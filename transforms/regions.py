@@ -71,6 +71,21 @@ def dissolved(codes: pa.Array, period_ends: pa.Array, markers: pa.Array, catalog
     return pc.fill_null(pc.and_(pc.equal(markers, "-"), pc.greater_equal(period_ends, ended)), False)
 
 
+# The reasons whose codes a batch's message names (the codes a user may look for: never summed into their Kreis).
+NAMED_CODES = {"dissolved": "former Kreise after their dissolution", "berlin_district": "Berlin Bezirke",
+               "part_of_kreis": "Gemeinden inside their Kreis"}
+
+
+def left_out_codes(codes_by_reason: dict[str, pa.Array], shown: int = 4) -> list[str]:
+    """One note naming the codes left out for the reasons of NAMED_CODES (how many, the first few), or none."""
+    parts = []
+    for why, what in NAMED_CODES.items():
+        codes = sorted(set(codes_by_reason[why].to_pylist())) if why in codes_by_reason else []
+        if codes:
+            parts.append(f"{len(codes)} {what} ({', '.join(codes[:shown])}{', …' if len(codes) > shown else ''})")
+    return [f"left out, never summed: {'; '.join(parts)}"] if parts else []
+
+
 def period_end(periods: pa.Array) -> pa.Array:
     """The last day a GENESIS period covers: a reference date as it is (``2024-12-31``), a year its 31 December."""
     as_date = pc.if_else(pc.equal(pc.utf8_length(periods), 4), pc.binary_join_element_wise(periods, "-12-31", ""), periods)

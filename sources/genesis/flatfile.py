@@ -20,7 +20,7 @@ from sources.contract import OBSERVATION_SCHEMA, ParseResult
 from sources.errors import FormatError, SourceError
 from sources.observations import find_duplicate_keys
 from transforms.markers import apply_markers
-from transforms.regions import classify, dissolved, period_end
+from transforms.regions import classify, dissolved, left_out_codes, period_end
 
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
 _BLOCK_COLUMN = re.compile(r"[0-9]+_variable_(attribute_)?code")
@@ -164,8 +164,11 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     keep, reason = classify(region, catalog, requested)
     unknown = pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), "unknown_region"))
     _fail_rows(FormatError, src, tid, unknown, "unknown region code (not in catalog/regions_germany.yaml)", region)
+    left_out: dict[str, pa.Array] = {}
     for why in ("berlin_district", "part_of_kreis", "statistical_region", "out_of_scope"):
-        dropped[why] = pc.sum(pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), why))).as_py() or 0
+        rows = pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), why))
+        dropped[why] = pc.sum(rows).as_py() or 0
+        left_out[why] = pc.filter(region, rows)
     mask = pc.and_(wanted_rows, keep)
 
     time_code = flat.column("time_code")
@@ -215,8 +218,10 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     pa.default_memory_pool().release_unused()
     gone = dissolved(obs.column("region_code"), period_end(obs.column("period")), obs.column("marker"), catalog)
     dropped["dissolved"] = pc.sum(gone).as_py() or 0
+    left_out["dissolved"] = pc.filter(obs.column("region_code"), gone)
     obs = obs.filter(pc.invert(gone))
     obs, notes, unpublished = drop_unpublished_newest(obs)
+    notes = left_out_codes(left_out) + notes
     dropped["not_yet_published"] = unpublished
     dup = find_duplicate_keys(obs)
     if dup is not None:

@@ -137,6 +137,8 @@ def test_a_nationwide_answer_loads_every_kreis_of_today_and_says_what_it_leaves_
     assert main(["--data-dir", str(data), "ingest", "regionalstatistik", "--file", str(path)]) == 0
     out = capsys.readouterr().out
     assert "rows left out: " + ", ".join(f"{k} {v}" for k, v in left_out.items()) in out
+    assert ("left out, never summed: 74 former Kreise after their dissolution (03152, 03156, 05313, 05354, …); 12 Berlin "
+            "Bezirke (11001001, 11002002, 11003003, 11004004, …); 3 Gemeinden inside their Kreis (03241001, 05334002, 10041100)") in out
     assert [json.loads(d) for (d,) in query(data, "SELECT dropped FROM ops.batch_outcomes")] == [left_out]
     kreise = query(data, f"""SELECT count(DISTINCT o.region_code) FROM core.observations o JOIN core.regions r USING (region_code)
                              WHERE r.level = 'kreis' AND o.indicator_id = '{indicator}' AND o.value IS NOT NULL""")
