@@ -29,7 +29,6 @@ ORIGIN = "territory"
 ADJUSTED, SPLIT = "territory_adjusted", "territory_split"
 
 
-
 def period_end(t: str) -> str:
     """SQL: the last day of the period of table alias `t` (a year's 31 December, a quarter's or month's last day, a
     reference date as it is)."""
