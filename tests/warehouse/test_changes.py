@@ -45,8 +45,9 @@ def test_a_count_changes_in_percent_against_the_same_date_a_year_earlier(con, ca
     # 2019-12-31 and 2014-12-31 are not in the warehouse
     assert (hf["base_period_5y"], hf["change_5y"], hf["change_5y_status"], hf["cagr_5y_status"]) == ("2019-12-31", None, "no_base_period", "no_base_period")
     assert (hf["base_period_10y"], hf["change_10y_status"], hf["cagr_10y_status"]) == ("2014-12-31", "no_base_period", "no_base_period")
-    # the comparison's row (against the state; the sample has no German population on 31.12.2024) finds the changes
-    assert joined(con, "population", "heilbronn-franken", "2024-12-31") == [("08", pytest.approx(hf["change_1y"]), None)]
+    # the comparison's rows (against the state and against Germany: the sample's population is nationwide) find the changes
+    assert joined(con, "population", "heilbronn-franken", "2024-12-31") == [("08", pytest.approx(hf["change_1y"]), None),
+                                                                            ("DG", pytest.approx(hf["change_1y"]), None)]
 
 
 # Real annual averages of 13211-02-05-4 (Regionaldatenbank, Statistik der BA): unemployed (ERWP06) and the
