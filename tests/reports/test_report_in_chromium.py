@@ -58,8 +58,8 @@ def test_the_index_and_the_heilbronn_franken_page_open_offline_with_every_chart_
     with Browser() as browser:
         index = opened(browser, report.index, "report-index.png")
         assert browser.evaluate(index, "document.querySelectorAll('table.overview tbody tr').length") == mart(
-            published, "SELECT count(*) FROM core.regions WHERE level IN ('partner', 'aa_district', 'regionalverband', 'regbez', 'kreis')"
-        )[0][0]  # every partner region, Regierungsbezirk and Kreis
+            published, "SELECT count(*) FROM core.regions WHERE level IN ('partner', 'aa_district', 'regionalverband', 'state', 'regbez', 'kreis')"
+        )[0][0]  # every partner region, state, Regierungsbezirk and Kreis
         page = opened(browser, report.pages[HF], "report-heilbronn-franken.png")
         charts = browser.evaluate(page, CHARTS_DRAWN)
     assert len(charts) >= 10

@@ -20,7 +20,7 @@ from sample.make_register import GOALS
 from tests.reports.conftest import needs_chromium
 
 EXPECTED_2025 = {"Z1": ("behind", 2025), "Z2": ("behind", 2025), "Z3": ("on_track", 2023), "Z4": ("reached", 2025),
-                 "Z5": ("reached", 2023), "Z6": ("incomplete", 2025), "Z7": ("no_data_yet", 2025)}
+                 "Z5": ("reached", 2024), "Z6": ("incomplete", 2025), "Z7": ("no_data_yet", 2025)}
 
 
 @pytest.fixture(scope="module")
