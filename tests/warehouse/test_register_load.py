@@ -25,11 +25,12 @@ def load(con, catalog, validator, tmp_path, data: bytes, run: str):
 
 
 def test_a_workbook_loads_whole_and_the_same_workbook_again_changes_nothing(con, catalog, validator, tmp_path):
-    first = load(con, catalog, validator, tmp_path, workbook(), "r1")
+    data = workbook()  # one file, loaded twice (openpyxl stamps each save with the time of saving)
+    first = load(con, catalog, validator, tmp_path, data, "r1")
     assert (first.outcome, first.rows_new, first.rows_revised, first.rows_unchanged) == ("loaded", 5, 0, 0), first.message
     assert con.execute("SELECT table_id, rows_read, rows_loaded FROM raw.batches").fetchall() == [("ziele-massnahmen-heilbronn-franken", 5, 5)]
     assert con.execute("SELECT DISTINCT batch_id FROM core.goals").fetchall() == [(first.batch_id,)]
-    again = load(con, catalog, validator, tmp_path, workbook(), "r2")
+    again = load(con, catalog, validator, tmp_path, data, "r2")
     assert again.outcome == "unchanged"
     assert con.execute("SELECT run_id, outcome FROM ops.batch_outcomes ORDER BY run_id").fetchall() == [("r1", "loaded"), ("r2", "unchanged")]
 
