@@ -17,7 +17,7 @@ from sources.registry import provider
 from warehouse.batches import Accepted, Rejected, take_batch
 from warehouse.ops import BatchResult, record_outcome
 
-__all__ = ["BatchResult", "RunHadFailures", "process_payload", "record_failure", "summarise"]
+__all__ = ["BatchResult", "RunHadFailures", "process_payload", "record_failure", "record_skip", "summarise"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,13 @@ def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTab
         message = str(error) if isinstance(error, SourceError) else f"source {table.source}, table {table.id}: {type(error).__name__}: {error}"
         log.error(message)
     result = BatchResult(table.source, table.id, "failed", message=message)
+    record_outcome(con, run_id, result)
+    return result
+
+
+def record_skip(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, reason: str) -> BatchResult:
+    """A request not downloaded because its provider says the data last loaded is unchanged: its outcome `skipped`."""
+    result = BatchResult(table.source, table.id, "skipped", message=reason)
     record_outcome(con, run_id, result)
     return result
 

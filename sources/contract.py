@@ -65,6 +65,25 @@ class TableRequest:
         return f"{self.source_id} {self.table_id} {self.first_year}-{self.last_year}" + (f" ({sel})" if sel else "")
 
 
+# The HTTP validators of one answer: (URL asked, ETag, Last-Modified).
+Validator = tuple[str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What the warehouse holds of a request, as its provider stamped it: the provider's update stamp of the table
+    (GENESIS metadata `Updated`) and the HTTP validators of each answer. A client given it asks whether anything
+    changed (GENESIS: compares the stamp before downloading; HTTP: conditional requests) and raises
+    `sources.errors.NotModified` instead of downloading what is unchanged."""
+
+    provider_updated: str | None = None
+    validators: tuple[Validator, ...] = ()
+
+    def validators_for(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) of the answer to `url`, if the warehouse holds one with either."""
+        return next(((etag, modified) for asked, etag, modified in self.validators if asked == url), None)
+
+
 @dataclass(frozen=True)
 class RawPayload:
     """One provider answer for one table and request, kept exactly as served."""
@@ -80,6 +99,7 @@ class RawPayload:
     etag: str | None = None
     last_modified: str | None = None
     provider_updated: str | None = None  # the provider's own update stamp (GENESIS metadata `Updated`)
+    validators: tuple[Validator, ...] = ()  # ETag / Last-Modified of each answer that had one, for conditional requests
 
     @property
     def sha256(self) -> str:
@@ -108,10 +128,11 @@ Selection = tuple[tuple[str, str], ...]
 
 
 class Client(Protocol):
-    """Fetches one table for some years and a regional selection (provider parameters) as raw payloads."""
+    """Fetches one table for some years and a regional selection (provider parameters) as raw payloads. Given the
+    `upstream` the warehouse holds of the request, it raises `NotModified` where the provider says nothing changed."""
 
-    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
-              ) -> Iterator[RawPayload]: ...
+    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
+              upstream: Upstream | None = None) -> Iterator[RawPayload]: ...
 
 
 @dataclass(frozen=True)
@@ -143,3 +164,6 @@ class Provider:
     # (path, source, catalog, table asked for or None, Kreise it must hold or ()) -> a file downloaded from the
     # provider's website, read as a payload: it then takes the fetched path (parse, validate, load); None: no such files
     download: Callable[[Path, Source, Catalog, str | None, tuple[str, ...]], Download] | None = None
+    # (stored body, source id, table id) -> the data inside it (GENESIS: the flat file in its zip), for parsing a stored
+    # payload again; None: the body is the data
+    unpack: Callable[[bytes, str, str], bytes] | None = None
