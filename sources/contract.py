@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -101,9 +102,10 @@ class RawPayload:
     provider_updated: str | None = None  # the provider's own update stamp (GENESIS metadata `Updated`)
     validators: tuple[Validator, ...] = ()  # ETag / Last-Modified of each answer that had one, for conditional requests
 
-    @property
+    @cached_property
     def sha256(self) -> str:
-        """Hash of the data, not of the body: GENESIS zips carry a new timestamp on every request."""
+        """Hash of the data, not of the body: GENESIS zips carry a new timestamp on every request. Computed once: a
+        flat file of a whole table is hundreds of MB, and the hash is asked for by the skip, the store and the load."""
         return hashlib.sha256(self.data).hexdigest()
 
 

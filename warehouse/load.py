@@ -71,27 +71,40 @@ def stored_payloads(con: duckdb.DuckDBPyConnection, data_dir: Path, batch_ids: t
         if batch_id not in rows or not (data_dir / rows[batch_id][-1]).is_file():
             return None
         source_id, table_id, url, request, fetched_at, etag, last_modified, updated, path = rows[batch_id]
-        body = (data_dir / path).read_bytes()
+        body = read_stored(data_dir / path)
         payloads.append(RawPayload(source_id, table_id, url, json.loads(request), body, unpack(body),
-                                   _CONTENT_TYPES.get(Path(path).suffix, ""), fetched_at, etag, last_modified, updated))
+                                   _CONTENT_TYPES.get(Path(path.removesuffix(_PACKED)).suffix, ""), fetched_at, etag,
+                                   last_modified, updated))
     return payloads
 
 
-_EXTENSIONS = {"application/zip": "zip", "text/csv": "csv"}
+_EXTENSIONS = {"application/zip": "zip", "text/csv": "csv", "application/json": "json"}
 _CONTENT_TYPES = {f".{ext}": content_type for content_type, ext in _EXTENSIONS.items()}
+# A body that is not an archive already (a zip, an xlsx workbook: "PK") is kept zstd-compressed: a flat file of a
+# whole table is hundreds of MB of text, and writing it raw costs more than compressing it (benchmarks/ingest.py).
+_PACKED, _CODEC = ".zst", "zstd"
 
 
 def store_payload(data_dir: Path, payload: RawPayload) -> str:
-    """Keep the body as served, content-addressed by the data hash; return its path relative to data_dir."""
+    """Keep the body as served, content-addressed by the data hash (zstd-compressed unless it is an archive already);
+    return its path relative to data_dir."""
     ext = _EXTENSIONS.get(payload.content_type.split(";")[0].strip(), "bin")
-    rel = Path("raw") / payload.source_id / payload.table_id / f"{payload.sha256}.{ext}"
+    packed = not payload.body.startswith(b"PK")
+    rel = Path("raw") / payload.source_id / payload.table_id / f"{payload.sha256}.{ext}{_PACKED if packed else ''}"
     target = data_dir / rel
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(payload.body)
+        tmp = target.with_name(target.name + ".part")
+        with pa.output_stream(str(tmp), compression=_CODEC if packed else None) as out:
+            out.write(payload.body)
         tmp.replace(target)
     return rel.as_posix()
+
+
+def read_stored(path: Path) -> bytes:
+    """A stored body as it was served."""
+    with pa.input_stream(str(path), compression=_CODEC if path.name.endswith(_PACKED) else None) as stored:
+        return stored.read()
 
 
 def load_batch(

@@ -24,6 +24,7 @@ from transforms.regions import classify
 
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
 _BLOCK_COLUMN = re.compile(r"[0-9]+_variable_(attribute_)?code")
+_BLANK = re.compile(rb"[\xef\xbb\xbf \r\n]*")
 _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
 FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", "value_variable_code")
@@ -32,7 +33,7 @@ FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", 
 def read_flat(data: bytes, source: str, table: str) -> pa.Table:
     """Read the flat file as strings, leaving out the label columns: rows are matched on codes, never on labels
     (labels drift between releases). A label holding a ";" comes double-quoted: a real CSV reader takes it whole."""
-    if not data.strip(b"\xef\xbb\xbf \r\n"):
+    if _BLANK.fullmatch(data):  # a match, not data.strip(): that copies a whole table's file to look at its ends
         raise FormatError(source, table, "empty flat file: no header, no rows")
     header = data[: data.find(b"\n")] if b"\n" in data else data
     try:

@@ -17,7 +17,7 @@ def run(script: str, *args: str) -> str:
 
 def test_the_ingest_benchmark_runs_and_reports_its_ratios():
     out = run("ingest.py", "--kreise", "3", "--years", "2", "--repeat", "1")
-    assert "ratio (parse+validate+load)/bare" in out and "current rows in the database after both loads 324" in out
+    assert "current rows in the database after both loads 324" in out and out.splitlines()[-1].startswith("ingest/bare = ")
 
 
 def test_the_mart_benchmark_runs_and_reports_the_rebuild():
