@@ -52,7 +52,7 @@ from sources.contract import RawPayload, TableRequest, Upstream
 from sources.errors import HostUnreachable, NotModified, SourceError
 from sources.fingerprint import table_fingerprint
 from warehouse.load import stored_payloads
-from warehouse.marts import build_marts, mart_row_counts
+from warehouse.marts import build_marts, mart_row_counts, marts_current
 from warehouse.ops import RequestAttempt, last_request, record_request, record_run
 from warehouse.publish import Paths, build_session
 from warehouse.reference import write_catalog
@@ -290,7 +290,11 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
             # The GX project under data/validation is written too: only by the run holding the write slot.
             validator = Validator(settings.data_dir / "validation", default_catalog())
             results = _load(con, requests, settings, run_id, store, validator, logger, given, force)
-            built = marts(con)
+            if any(r.outcome == "loaded" for r in results) or not marts_current(con, default_catalog()):
+                built = marts(con)
+            else:
+                built = []
+                logger.info("marts: no batch loaded, catalog and mart files as at their last build: not rebuilt")
             validator.build_docs()
             summary = summarise(results) | {
                 "run_id": run_id,

@@ -158,6 +158,14 @@ COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was record
 ALTER TABLE ops.batch_outcomes ADD COLUMN IF NOT EXISTS reparsed VARCHAR;
 COMMENT ON COLUMN ops.batch_outcomes.reparsed IS 'Why a payload with the same data as last loaded was parsed again (the catalog entries that shape its parse changed); NULL otherwise.';
 
+CREATE TABLE IF NOT EXISTS ops.mart_builds (
+    built_at  TIMESTAMPTZ NOT NULL,
+    inputs    VARCHAR NOT NULL
+);
+COMMENT ON TABLE ops.mart_builds IS 'One row per build of the marts. A run that loaded no batch leaves the marts as they are while its catalog and mart files are those of the last build (inputs).';
+COMMENT ON COLUMN ops.mart_builds.built_at IS 'When the marts were built.';
+COMMENT ON COLUMN ops.mart_builds.inputs IS 'Fingerprint of what the marts are built from besides the figures: the catalog''s reference tables and the mart files as rendered (warehouse/marts.py).';
+
 CREATE TABLE IF NOT EXISTS ops.requests (
     run_id             VARCHAR NOT NULL,
     source_id          VARCHAR NOT NULL,
