@@ -12,7 +12,8 @@ recorder (sources/recording.py), in the formats the providers serve:
   Kreise and totals the sums of their parts, so that expectations/ passes as it does on real answers.
 - Eurostat: per dataset one JSON-stat 2.0 answer with every requested code of each dimension, with an ETag and a
   Last-Modified header (made up: no recorded Eurostat answer kept its headers).
-- Partner files (IHK, BA-Pendler, BIBB): the files of the bundled sample (sample/recordings/), as a drop folder.
+- Every other enabled source with recordings in the bundled sample (the partner files: IHK, BA-Pendler, BIBB; the
+  partners' register of goals and measures): the sample's recordings (sample/recordings/), as they are.
 - The BA table API (ba-statistik) is not answered: its answer format is not confirmed (sources/ba.py), and a
   replayed run leaves a table without recordings out, as the offline sample does.
 
@@ -44,7 +45,6 @@ from sources.genesis import GenesisClient
 from sources.recording import RecordingTransport, request_params
 
 GENESIS, EUROSTAT = "regionalstatistik", "eurostat"
-FILE_SOURCES = ("ihk-heilbronn-franken", "ba-statistik-dateien", "bibb-ausbildungsmarkt")
 PERCENT = "percent"
 # The reference day of a table whose time variable is STAG (a day), as its metadata time range shows it.
 STAG_DAY = {"13111-01-03-4": "06-30"}
@@ -195,9 +195,10 @@ def generate(out: Path, catalog: Catalog, this_year: int, first_year: int | None
             list(client.fetch(table, request.first_year, request.last_year, request.region_params))
             requests.append(request)
     sample = read_requests(SAMPLE_DIR / "recordings" / "requests.yaml", catalog)
-    for source_id in FILE_SOURCES:
-        shutil.copytree(SAMPLE_DIR / "recordings" / source_id, out / source_id)
-        requests += [r for r in sample if r.source_id == source_id]
+    for source in catalog.sources.values():
+        if source.enabled and source.id not in mocks and (SAMPLE_DIR / "recordings" / source.id).is_dir():
+            shutil.copytree(SAMPLE_DIR / "recordings" / source.id, out / source.id)
+            requests += [r for r in sample if r.source_id == source.id]
     write_requests(out / "requests.yaml", requests, "GENERATED for benchmarks/nightly.py: the requests of a live nightly run")
     return Recorded(requests, rows)
 

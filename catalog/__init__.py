@@ -32,12 +32,13 @@ from catalog.models import (
     Source,
     SourceTable,
     Status,
+    Unit,
 )
 from catalog.reading import CatalogError, entries, read_yaml, unique
 
 __all__ = [
     "AGGREGATE_LEVELS", "CATALOG_DIR", "PUBLISHED_LEVELS", "SUMMABLE_LEVELS", "Aggregation", "Catalog", "CatalogError",
-    "DerivedIndicator", "Formula", "Indicator", "Region", "Scope", "Source", "SourceTable", "Status", "base_url_variable",
+    "DerivedIndicator", "Formula", "Indicator", "Region", "Scope", "Source", "SourceTable", "Status", "Unit", "base_url_variable",
     "default_catalog", "load_catalog",
 ]
 
@@ -55,6 +56,7 @@ class Catalog:
     derived: dict[str, DerivedIndicator] = field(default_factory=dict)
     computed_statuses: dict[str, Status] = field(default_factory=dict)  # statuses without a provider marker
     scope: Scope = Scope(states=("08",))  # the states covered completely (regions.yaml `scope:`)
+    units: dict[str, Unit] = field(default_factory=dict)  # how the figures of each unit are read (indicators.yaml `units:`)
 
     def markers(self, provider: str) -> dict[str, Status]:
         """The value markers of one provider (catalog/statuses.yaml), keyed by the sign it writes."""
@@ -109,6 +111,37 @@ class Catalog:
     def all_indicators(self) -> dict[str, Indicator | DerivedIndicator]:
         return {**self.indicators, **self.derived}
 
+    def freq_of(self, indicator_id: str) -> str:
+        """A, Q or M: the frequency of the indicator's table (a derived indicator: of its first operand's)."""
+        ind = self.all_indicators()[indicator_id]
+        return self.freq_of(ind.formula.operands[0]) if isinstance(ind, DerivedIndicator) else self.tables[ind.table].freq
+
+    def _published_levels(self, indicator_id: str) -> frozenset[str]:
+        """The levels the provider publishes figures of the indicator at: its table's `levels`, else the levels of the
+        table's `regions`, else every published level; a derived indicator where all its operands are published."""
+        ind = self.all_indicators()[indicator_id]
+        if isinstance(ind, DerivedIndicator):
+            return frozenset.intersection(*(self._published_levels(o) for o in ind.formula.operands))
+        table = self.tables[ind.table]
+        return frozenset(table.levels or {self.regions[r].level for r in table.regions} or PUBLISHED_LEVELS)
+
+    def levels_of(self, indicator_id: str) -> frozenset[str]:
+        """The region levels the warehouse can hold figures of the indicator at (transforms/derive.py): where it is
+        published, and at the levels summed from Kreise where its aggregation computes it there: `sum` of Kreis figures,
+        a `ratio` or `formula` of inputs it has there. Empty of aggregate levels for `none` and `unavailable` (NULL,
+        status no_matching_count)."""
+        ind = self.all_indicators()[indicator_id]
+        published = self._published_levels(indicator_id)
+        method = ind.aggregation.method
+        if method == "sum":
+            aggregated = frozenset(SUMMABLE_LEVELS) if "kreis" in published else frozenset()
+        elif method in ("ratio", "formula"):
+            inputs = ind.aggregation.inputs() if method == "ratio" else ind.formula.operands
+            aggregated = frozenset.intersection(*(self.levels_of(i) for i in inputs)) & frozenset(SUMMABLE_LEVELS)
+        else:
+            aggregated = frozenset()
+        return published | aggregated
+
     def derivation_order(self) -> list[str]:
         """Derived indicators so that every one comes after the derived indicators its formula uses."""
         graph = {d.id: [o for o in d.formula.operands if o in self.derived] for d in self.derived.values()}
@@ -137,7 +170,8 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     (scope,) = entries(Scope, [doc["scope"]], "regions.yaml", "scope", key="states")
     sources = unique(entries(Source, read_yaml(directory / "sources.yaml", ["sources"])["sources"], "sources.yaml", "source"),
                      "sources.yaml")
-    doc = read_yaml(directory / "indicators.yaml", ["tables", "indicators", "derived"])
+    doc = read_yaml(directory / "indicators.yaml", ["units", "tables", "indicators", "derived"])
+    units = unique(entries(Unit, doc["units"], "indicators.yaml", "unit", key="unit"), "indicators.yaml units", key="unit")
     tables = unique(entries(SourceTable, doc["tables"], "indicators.yaml", "table"), "indicators.yaml tables")
     indicators = unique(entries(Indicator, doc["indicators"], "indicators.yaml", "indicator"), "indicators.yaml indicators")
     derived = unique(entries(DerivedIndicator, doc["derived"], "indicators.yaml", "derived indicator"), "indicators.yaml derived")
@@ -150,7 +184,8 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
     computed = unique(entries(ComputedStatus, doc["computed"], "statuses.yaml", "computed status", key="status"),
                       "statuses.yaml computed", key="status")
     cat = Catalog(regions, sources, tables, indicators,
-                  by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed), scope=scope)
+                  by_provider.pop("genesis", {}), flags=by_provider, derived=derived, computed_statuses=dict(computed), scope=scope,
+                  units=units)
     check_catalog(cat)
     return cat
 

@@ -19,6 +19,7 @@ from catalog.reading import CatalogError
 if TYPE_CHECKING:
     from catalog import Catalog
     from catalog.partner_files import KindEntry
+    from catalog.registers import Register
 
 Kind = Literal["region", "source", "table", "indicator", "suppressing status"]
 
@@ -64,6 +65,9 @@ def check_catalog(cat: Catalog) -> None:
         if d.id in cat.indicators:
             raise CatalogError(f"indicators.yaml: derived indicator {d.id!r}: id is also a provider indicator")
     known = cat.all_indicators()
+    undeclared = sorted({i.unit for i in known.values()} - set(cat.units))
+    if undeclared:
+        raise CatalogError(f"indicators.yaml: units {undeclared} of indicators are not declared under units:")
     for i in known.values():
         operands = getattr(getattr(i, "formula", None), "operands", ())
         for ref in i.aggregation.inputs() + operands:
@@ -125,3 +129,22 @@ def check_file_kinds(cat: Catalog, file: str, kinds: dict[str, KindEntry]) -> No
     unmapped = sorted(t.id for t in cat.tables.values() if cat.sources[t.source].provider == "files" and t.id not in kinds)
     if unmapped:
         raise CatalogError(f"{file}: tables {unmapped} of `files` sources have no kind")
+
+
+def check_registers(cat: Catalog, file: str, registers: dict[str, Register]) -> None:
+    """Each register is a table of a `register` source and names a region as its alliance, each alliance once; every
+    table of a `register` source has a register."""
+    alliances: dict[str, str] = {}
+    for reg in registers.values():
+        where = f"{file}: register {reg.id!r}"
+        table = cat.tables.get(reg.id)
+        if table is None or cat.sources[table.source].provider != "register":
+            raise CatalogError(f"{where}: not a table of a `register` source in indicators.yaml")
+        if reg.alliance not in cat.regions:
+            raise CatalogError(f"{where}: alliance {reg.alliance!r} is not a region of regions.yaml")
+        if reg.alliance in alliances:
+            raise CatalogError(f"{where}: alliance {reg.alliance!r} already keeps register {alliances[reg.alliance]!r}")
+        alliances[reg.alliance] = reg.id
+    unmapped = sorted(t.id for t in cat.tables.values() if cat.sources[t.source].provider == "register" and t.id not in registers)
+    if unmapped:
+        raise CatalogError(f"{file}: tables {unmapped} of `register` sources have no register")

@@ -192,6 +192,14 @@ class Formula(Entry):
         return (" − " if self.kind == "difference" else " + ").join(o)
 
 
+class Unit(Entry):
+    """A unit of the indicators (catalog/indicators.yaml `units:`) and the decimals the providers publish its figures
+    with: goals are compared with their targets at this precision (marts.goal_progress)."""
+
+    unit: Text
+    decimals: Annotated[int, Field(ge=0, le=6)]
+
+
 class Described(Entry):
     """What every indicator has, drawn from a provider table or derived."""
 

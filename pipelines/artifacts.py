@@ -49,7 +49,8 @@ def run_markdown(flow_name: str, summary: dict) -> str:
         f"| Run | `{summary['run_id']}` |\n"
         f"| Mode | {summary['mode']} |\n"
         f"| Batches | {batches} |\n"
-        f"| Observations | {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged |\n"
+        f"| Rows (observations; goals, measures and outputs of registers) | {summary['rows_new']} new, {summary['rows_revised']} revised, "
+        f"{summary['rows_unchanged']} unchanged |\n"
         f"| Warnings | {len(summary['warnings'])} |\n"
         f"| Quarantined | {len(summary['quarantined'])} |\n"
         f"| Failed | {len(summary['failed'])} |\n"
@@ -88,6 +89,18 @@ def report_markdown(summary: dict) -> str:
     return (f"# report: completed\n\n[Regionalbericht: {summary['report']}]({report_link(summary['report'])})\n\n"
             f"Pages written: {len(summary['report_pages_written'])}; in {summary['report_seconds']} s\n\n"
             f"## PDFs (meeting packs)\n\n{pdfs or 'none' + (': ' + summary['report_problem'] if summary['report_problem'] else '')}\n")
+
+
+def review_markdown(summary: dict) -> str:
+    files = [("Seite", summary["review"]), ("Excel", summary["review_xlsx"]), ("PDF", summary["review_pdf"])]
+    return ("# review: completed\n\n" + "\n".join(f"- {label}: [{path}]({report_link(path)})" for label, path in files if path)
+            + (f"\n- no PDF: {summary['review_problem']}" if summary["review_problem"] else "") + "\n")
+
+
+def publish_review_artifacts(summary: dict) -> None:
+    create_link_artifact(report_link(summary["review"]), link_text="Jahresrückblick: Ziele, Maßnahmen und Ergebnisse", key="review-link",
+                         description="The alliance's yearly review built from the published warehouse")
+    create_markdown_artifact(review_markdown(summary), key="review-summary", description="review: page, Excel and PDF written")
 
 
 def _publish_report_link(key: str, summary: dict) -> None:

@@ -10,16 +10,22 @@ import duckdb
 
 from catalog import Catalog, SourceTable
 from expectations.validate import Validator
-from sources.contract import RawPayload, TableRequest
+from sources.contract import RawPayload, RegisterRows, TableRequest
 from sources.errors import FormatError, SourceError
 from sources.fingerprint import table_fingerprint
 from sources.registry import provider
-from warehouse.batches import Accepted, Rejected, take_batch
+from warehouse.batches import Accepted, AcceptedRegister, Rejected, take_batch
 from warehouse.ops import BatchResult, record_outcome
 
-__all__ = ["BatchResult", "RunHadFailures", "process_payload", "record_failure", "record_skip", "summarise"]
+__all__ = ["BatchResult", "RunHadFailures", "fingerprint_of", "process_payload", "record_failure", "record_skip", "summarise"]
 
 log = logging.getLogger(__name__)
+
+
+def fingerprint_of(catalog: Catalog, table: SourceTable) -> str:
+    """The fingerprint of what shapes the parse of the table's payloads: its provider's, else the catalog entries'."""
+    module = provider(catalog.sources[table.source].provider, table.source)
+    return (module.fingerprint or table_fingerprint)(catalog, table.id)
 
 
 def process_payload(
@@ -32,21 +38,24 @@ def process_payload(
     validator: Validator,
 ) -> BatchResult:
     """Hand the payload to the warehouse, which loads it whole or quarantines it whole as `check` says: parsed by
-    its provider's parser and validated with GX (a file the parser rejects is quarantined like a failed check)."""
+    its provider's parser and validated with GX (a file the parser rejects is quarantined like a failed check); a
+    register of goals and measures is checked by its parser and loaded into its own tables."""
     table = catalog.tables[request.table_id]
-    parse = provider(catalog.sources[table.source].provider, table.source).parse
+    module = provider(catalog.sources[table.source].provider, table.source)
 
-    def check(batch_id: str) -> Accepted | Rejected:
+    def check(batch_id: str) -> Accepted | AcceptedRegister | Rejected:
         try:
-            parsed = parse(payload, table, catalog, batch_id)
+            parsed = module.parse(payload, table, catalog, batch_id)
         except FormatError as exc:
             return Rejected(str(exc), failing_rows=[{"row": exc.row}] if exc.row else [])
+        if isinstance(parsed, RegisterRows):  # goals and measures: checked against the catalog by their parser
+            return AcceptedRegister(parsed)
         verdict = validator.validate(parsed.observations, request)
         if not verdict.passed:
             return Rejected("; ".join(verdict.critical), verdict.gx_results, verdict.failing_rows, parsed.dropped)
         return Accepted(parsed.observations, parsed.rows_read, parsed.dropped, parsed.notes, verdict.warnings)
 
-    return take_batch(con, payload, data_dir, run_id, check, table_fingerprint(catalog, table.id))
+    return take_batch(con, payload, data_dir, run_id, check, fingerprint_of(catalog, table))
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception | str) -> BatchResult:

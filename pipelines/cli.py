@@ -1,4 +1,4 @@
-"""The `labour-monitor` command: run, ingest, status, unlock, record, export, report."""
+"""The `labour-monitor` command: run, ingest, status, unlock, record, export, report, review."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import logging
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from catalog import default_catalog
@@ -36,7 +36,8 @@ def _years(text: str) -> tuple[int, int]:
 def _print_summary(summary: dict) -> None:
     print(f"\nWarehouse published: {summary['warehouse']}")
     print(f"Mode: {summary['mode']}{'  (forced: every table downloaded)' if summary.get('forced') else ''}   batches: {summary['batches']}")
-    print(f"Observations: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged")
+    print(f"Rows: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged "
+          "(observations, and the goals, measures and outputs of registers)")
     for r in summary["results"]:
         print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<11} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
               f"unchanged {r['rows_unchanged']:>6}" + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged", "skipped") else ""))
@@ -174,6 +175,27 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Write the alliance's yearly review of its goals, measures and results from the published warehouse."""
+    from pipelines.reporting import review
+
+    summary = review(Settings.from_env(args.data_dir), args.alliance, args.year, args.as_of, pdf=not args.no_pdf)
+    print(f"Review: {summary['review']}  (open it in a browser)")
+    print(f"  Excel: {summary['review_xlsx']}")
+    if summary["review_pdf"]:
+        print(f"  PDF: {summary['review_pdf']}")
+    if summary["review_problem"]:
+        print(f"  no PDF: {summary['review_problem']}", file=sys.stderr)
+    return 0
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, got {text!r}") from None
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="labour-monitor", description=__doc__)
     p.add_argument("--data-dir", help="folder of the warehouse and raw payloads (default ./data or $LABOUR_MONITOR_DATA)")
@@ -220,6 +242,13 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", help="folder to write to (default: <data dir>/report)")
     rep.add_argument("--no-pdf", action="store_true", help="pages only, no PDFs (they need Chromium)")
     rep.set_defaults(func=cmd_report)
+
+    rev = sub.add_parser("review", help="the alliance's yearly review of its goals, measures and results: a page of the report, PDF and Excel")
+    rev.add_argument("--alliance", required=True, help="the region whose alliance keeps the register (catalog/registers.yaml), e.g. heilbronn-franken")
+    rev.add_argument("--year", type=int, required=True, help="the review year: figures of periods up to it")
+    rev.add_argument("--as-of", type=_day, help="YYYY-MM-DD: the register and the figures as published at the end of that day (default: now)")
+    rev.add_argument("--no-pdf", action="store_true", help="page and Excel only, no PDF (it needs Chromium)")
+    rev.set_defaults(func=cmd_review)
     return p
 
 

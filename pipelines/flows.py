@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -39,8 +39,14 @@ from pydantic import Field
 from catalog import Catalog, default_catalog
 from expectations.validate import Validator
 from pipelines import reporting
-from pipelines.artifacts import publish_crash_artifact, publish_marts_artifacts, publish_report_artifacts, publish_run_artifacts
-from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, record_skip, summarise
+from pipelines.artifacts import (
+    publish_crash_artifact,
+    publish_marts_artifacts,
+    publish_report_artifacts,
+    publish_review_artifacts,
+    publish_run_artifacts,
+)
+from pipelines.batch import BatchResult, RunHadFailures, fingerprint_of, process_payload, record_failure, record_skip, summarise
 from pipelines.freshness import attempt_of, failed_attempt, skipped_attempt, upstream_of, why_downloaded
 from pipelines.prefect_server import own_lease_folder
 from pipelines.providers import client_for, downloaded, unmet_precondition, unpacker
@@ -50,7 +56,6 @@ from pipelines.settings import Settings
 from pipelines.writer import one_writer
 from sources.contract import RawPayload, TableRequest, Upstream
 from sources.errors import HostUnreachable, NotModified, SourceError
-from sources.fingerprint import table_fingerprint
 from warehouse.load import stored_payloads
 from warehouse.marts import build_marts, mart_row_counts, marts_current
 from warehouse.ops import RequestAttempt, last_request, record_request, record_run
@@ -241,7 +246,7 @@ def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings
             record_request(con, run_id, request, failed_attempt(force, cannot[request.source_id]))
             continue
         logger.info("request %d of %d: %s", n, len(requests), request.describe())
-        fingerprint = table_fingerprint(catalog, table.id)
+        fingerprint = fingerprint_of(catalog, table)
         last = last_request(con, request)
         try:
             obtained = (_Obtained(given[request], True, "a file downloaded by hand (ingest --file)") if request in given
@@ -458,4 +463,21 @@ def report(regions: list[RegionCode] = [], data_dir: str = "") -> dict:  # noqa:
     get_run_logger().info("report: %d page(s), %d PDF(s): %s", len(summary["report_pages_written"]), len(summary["report_pdfs"]),
                           summary["report"])
     publish_report_artifacts(summary)
+    return summary
+
+
+@flow(name="review", log_prints=True)
+def review(alliance: RegionCode = "heilbronn-franken", year: Year = 2025, as_of: date | None = None, data_dir: str = "") -> dict:
+    """Write the alliance's yearly review of its goals, measures and results (a page of the report, PDF and Excel) from the
+    published warehouse. Reads the warehouse only: it takes no write slot.
+
+    Args:
+        alliance: The region whose alliance keeps the register of goals and measures (catalog/registers.yaml).
+        year: The review year: figures of periods up to it.
+        as_of: The register and the figures as published at the end of that day. None: as published now.
+        data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+    """
+    summary = reporting.review(Settings.from_env(data_dir), alliance, year, as_of)
+    get_run_logger().info("review %s %d: %s", alliance, year, summary["review"])
+    publish_review_artifacts(summary)
     return summary

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from pathlib import Path
 
 from pipelines.settings import Settings
@@ -33,6 +34,15 @@ def build(settings: Settings, regions: list[str] | None = None, only_changed: bo
 
     warehouse = settings.data_dir / "labour_monitor.duckdb"
     return report_summary(build_report(warehouse, report_dir(settings), regions or None, only_changed=only_changed))
+
+
+def review(settings: Settings, alliance: str, year: int, as_of: date | None = None, pdf: bool = True) -> dict:
+    """The alliance's yearly goals review (reports/review.py), written into the report's folder."""
+    from reports.review import build_review
+
+    result = build_review(settings.data_dir / "labour_monitor.duckdb", report_dir(settings), alliance, year, as_of, pdf=pdf)
+    return {"review": str(result.html), "review_xlsx": str(result.xlsx), "review_pdf": str(result.pdf or ""),
+            "review_problem": result.pdf_missing}
 
 
 def after_publish(settings: Settings, summary: dict, logger: logging.Logger | logging.LoggerAdapter) -> dict:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shlex
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
@@ -36,6 +38,15 @@ def popen(args: Sequence[str], **kwargs: Any) -> subprocess.Popen:
 def run(args: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess:
     """`subprocess.run` of `args`, tied to this process."""
     return subprocess.run(command(args), **kwargs)
+
+
+def executable(args: Sequence[str], path: Path) -> Path:
+    """An executable file at `path` that runs `args`, and the arguments it is called with, tied to this process:
+    for a library that starts a program only by its path (Playwright's Node.js driver). Start it from the thread
+    that lives as long as the run, like any tied child."""
+    path.write_text(f"#!/bin/sh\nexec {shlex.join(command(args))} \"$@\"\n", encoding="utf-8")
+    path.chmod(0o700)
+    return path
 
 
 def main(argv: list[str]) -> None:

@@ -1,42 +1,51 @@
-"""Headless Chromium (Debian's `chromium`) through the DevTools protocol: print a page to PDF, or open it with
-every request to a host refused and report what went wrong (console errors, failed requests), evaluate a
-script in it, and take a screenshot.
+"""Headless Chromium (Debian's `chromium`) driven by Playwright: print a report page to PDF once its charts are
+drawn, or open a page and report what went wrong (console errors, failed requests), evaluate a script in it,
+and take a screenshot. Every request to a host is refused (only the report's own files and data: addresses
+load), and no name resolves.
 
-Chromium is started through `processes.tied` (it dies with this process, even on SIGKILL) in a session of its
-own with a fresh profile, and `close` ends its whole process group and removes the profile: no Chromium
-outlives a build. The background-networking flags keep it from calling Google's services, which this
-machine's closed network would refuse.
+Playwright talks to Chromium through its driver, a Node.js process the `playwright` package ships; the browser
+is Debian's (`executable_path`), never one that `playwright install` downloads. Nothing outlives a build, even
+when the run is killed with SIGKILL: Playwright starts the driver by the path in $PLAYWRIGHT_NODEJS_PATH
+(`playwright._impl._driver`), which names a wrapper that starts the real one through `processes.tied`, so the
+kernel kills the driver with this process; Chromium is the driver's child, on a pipe (`--remote-debugging-pipe`),
+and ends when the driver does (tests/reports/test_report_in_chromium.py kills a build whose driver hangs).
+`close` ends both.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
-import time
-from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from websockets.sync.client import ClientConnection, connect
+from playwright._impl._driver import compute_driver_executable
+from playwright.sync_api import Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser as Chromium
 
 from processes import tied
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps", "--hide-scrollbars",
-         "--mute-audio", "--remote-debugging-port=0", "--remote-allow-origins=*",
+FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync",
          # no name resolves: a page that asks a host for anything gets nothing, even if the refusal below missed it
          "--host-resolver-rules=MAP * ~NOTFOUND")
 CHROMIUM_ENV = "LABOUR_MONITOR_CHROMIUM"
+NODE_ENV = "PLAYWRIGHT_NODEJS_PATH"
+FOLDER_PREFIX = "lm-playwright-"  # the wrapper and the driver's temporary files (Chromium's profile)
+LOCAL = ("file:", "data:", "blob:", "about:")
+CHARTS_READY = "document.documentElement.dataset.chartsReady"
+_starting = threading.Lock()  # $PLAYWRIGHT_NODEJS_PATH is set only while a driver starts
 
 
 class BrowserMissing(RuntimeError):
     """No Chromium to start (install Debian's `chromium`, or name one in $LABOUR_MONITOR_CHROMIUM)."""
+
+
+class ChartsFailed(RuntimeError):
+    """A page's charts were not drawn (a script error; the page's console says which)."""
 
 
 def chromium() -> str | None:
@@ -49,12 +58,10 @@ class Visit:
     """What happened while a page was open."""
 
     url: str
+    page: Page
     console_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # requests to a host, refused by us
-    urls: dict[str, str] = field(default_factory=dict)  # request id -> address
-    session: str = ""
-    target: str = ""
 
 
 class Browser:
@@ -66,23 +73,19 @@ class Browser:
             raise BrowserMissing("no Chromium found: install Debian's chromium (apt-get install chromium) "
                                  f"or set ${CHROMIUM_ENV}")
         self.timeout, self.width = timeout, width
-        self.proc: subprocess.Popen | None = None
-        self.ws: ClientConnection | None = None
-        self.profile = ""
-        self.log: deque[str] = deque(maxlen=50)
-        self._id = 0
-        self._events: list[dict[str, Any]] = []
-        self._visits: dict[str, Visit] = {}
+        self._folder = ""
+        self._playwright: Playwright | None = None
+        self._browser: Chromium | None = None
+        self._printer: Visit | None = None  # the tab that prints every page
 
     # --- life cycle ---------------------------------------------------------------------------------
 
     def __enter__(self) -> Browser:
-        self.profile = tempfile.mkdtemp(prefix="lm-chromium-")
-        self.proc = tied.popen([self.executable, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               start_new_session=True, text=True)
+        self._folder = tempfile.mkdtemp(prefix=FOLDER_PREFIX)
         try:
-            self.ws = connect(self._endpoint(), max_size=None, open_timeout=self.timeout)
+            self._playwright = self._start_driver()
+            self._browser = self._playwright.chromium.launch(executable_path=self.executable, args=list(FLAGS),
+                                                             timeout=self.timeout * 1000)
         except BaseException:
             self.close()
             raise
@@ -91,154 +94,86 @@ class Browser:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _endpoint(self) -> str:
-        """The DevTools address Chromium prints on start; its further output is drained by a thread."""
-        assert self.proc is not None and self.proc.stderr is not None
-        deadline = time.monotonic() + self.timeout
-        for line in self.proc.stderr:
-            self.log.append(line.rstrip())
-            if line.startswith("DevTools listening on "):
-                threading.Thread(target=lambda: self.log.extend(x.rstrip() for x in self.proc.stderr), daemon=True).start()
-                return line.split(" on ", 1)[1].strip()
-            if time.monotonic() > deadline:
-                break
-        raise RuntimeError("Chromium did not start: " + " | ".join(self.log))
+    def _start_driver(self) -> Playwright:
+        """Playwright with its driver tied to this process (see the module's docstring). The driver's temporary
+        folder is ours: Chromium's profile lands in it (its command line names it) and goes with `close`."""
+        node, _ = compute_driver_executable()
+        wrapper = tied.executable(["env", f"TMPDIR={self._folder}", node], Path(self._folder) / "node")
+        with _starting:
+            before = os.environ.get(NODE_ENV)
+            os.environ[NODE_ENV] = str(wrapper)
+            try:
+                return sync_playwright().start()
+            finally:
+                if before is None:
+                    os.environ.pop(NODE_ENV, None)
+                else:
+                    os.environ[NODE_ENV] = before
 
     def close(self) -> None:
-        """Close Chromium and every process it started; remove its profile."""
-        if self.ws is not None:
-            try:
-                self._send("Browser.close")
-            except Exception:  # noqa: BLE001 (it may already be gone)
-                pass
-            self.ws.close()
-            self.ws = None
-        if self.proc is not None:
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)  # helpers (zygote, renderers) are in its process group
-            except ProcessLookupError:
-                pass
-            self.proc.wait()
-            self.proc = None
-        if self.profile:
-            shutil.rmtree(self.profile, ignore_errors=True)
-            self.profile = ""
-
-    # --- protocol -----------------------------------------------------------------------------------------
-
-    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> dict[str, Any]:
-        assert self.ws is not None
-        self._id += 1
-        wanted = self._id
-        message = {"id": wanted, "method": method, "params": params or {}}
-        if session:
-            message["sessionId"] = session
-        self.ws.send(json.dumps(message))
-        deadline = time.monotonic() + self.timeout
-        while True:
-            reply = self._receive(deadline)
-            if reply is not None and reply.get("id") == wanted:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-
-    def _receive(self, deadline: float) -> dict[str, Any] | None:
-        """One message (None when the wait ends first); events are recorded, requests to hosts refused."""
-        assert self.ws is not None
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("Chromium did not answer in time")
+        """Close Chromium and end the driver (also when Chromium is gone already); remove our folder."""
+        self._printer = None
         try:
-            message = json.loads(self.ws.recv(timeout=min(left, 0.25)))
-        except TimeoutError:
-            return None
-        if "method" in message:
-            self._event(message)
-        return message
-
-    def _event(self, message: dict[str, Any]) -> None:
-        method, params = message["method"], message.get("params", {})
-        visit = self._visits.get(message.get("sessionId", ""))
-        self._events.append(message)
-        if visit is None:
-            return
-        if method == "Fetch.requestPaused":
-            url = params["request"]["url"]
-            local = url.startswith(("file:", "data:"))
-            if not local:
-                visit.refused.append(url)
-            self.ws.send(json.dumps({"id": 0, "sessionId": visit.session,
-                                     "method": "Fetch.continueRequest" if local else "Fetch.failRequest",
-                                     "params": {"requestId": params["requestId"]} | ({} if local else {"errorReason": "BlockedByClient"})}))
-        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            visit.console_errors.append(" ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
-        elif method == "Runtime.exceptionThrown":
-            details = params.get("exceptionDetails", {})
-            visit.console_errors.append(details.get("exception", {}).get("description") or details.get("text", "exception"))
-        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-            visit.console_errors.append(params["entry"].get("text", ""))
-        elif method == "Network.requestWillBeSent":
-            visit.urls[params["requestId"]] = params["request"]["url"]
-        elif method == "Network.loadingFailed":
-            visit.failed_requests.append(f"{params.get('errorText')}: {visit.urls.get(params.get('requestId'), params.get('requestId'))}")
-
-    def _wait_for(self, method: str, session: str) -> None:
-        deadline = time.monotonic() + self.timeout
-        while not any(e["method"] == method and e.get("sessionId") == session for e in self._events):
-            self._receive(deadline)
-
-    def _settle(self, quiet: float = 0.4) -> None:
-        """Let the page finish what its scripts started: until nothing has happened for `quiet` seconds."""
-        deadline = time.monotonic() + self.timeout
-        last = time.monotonic()
-        while time.monotonic() - last < quiet:
-            if self._receive(deadline) is not None:
-                last = time.monotonic()
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            self._browser = None
+            if self._playwright is not None:
+                self._playwright.stop()
+                self._playwright = None
+            if self._folder:
+                shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = ""
 
     # --- pages ----------------------------------------------------------------------------------------------
 
-    def open(self, url: str, refuse_hosts: bool = True, settle: bool = True) -> Visit:
-        """Open `url` in a new tab and wait until it has loaded (and, with `settle`, until its scripts are done)."""
-        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        visit = Visit(url, session=session, target=target)
-        self._visits[session] = visit
-        for domain in ("Page", "Runtime", "Log", "Network"):
-            self._send(f"{domain}.enable", session=session)
-        if refuse_hosts:  # every request to a host; file: and data: go on
-            self._send("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session)
-        self._send("Emulation.setDeviceMetricsOverride", {"width": self.width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-                   session)
-        self._send("Page.navigate", {"url": url}, session)
-        self._wait_for("Page.loadEventFired", session)
-        if settle:
-            self._settle()
+    def open(self, url: str, settle: bool = True) -> Visit:
+        """Open `url` in a new tab and wait until it has loaded (with `settle`, until nothing loads any more)."""
+        assert self._browser is not None
+        page = self._browser.new_page(viewport={"width": self.width, "height": 900})
+        page.set_default_timeout(self.timeout * 1000)
+        visit = Visit(url, page)
+        page.route("**/*", lambda route: self._local_only(route, visit))
+        page.on("console", lambda m: visit.console_errors.append(m.text) if m.type in ("error", "assert") else None)
+        page.on("pageerror", lambda e: visit.console_errors.append(str(e)))
+        page.on("requestfailed", lambda r: visit.failed_requests.append(f"{r.failure}: {r.url}"))
+        page.goto(url, wait_until="networkidle" if settle else "load")
         return visit
 
+    @staticmethod
+    def _local_only(route: Route, visit: Visit) -> None:
+        url = route.request.url
+        if url.startswith(LOCAL):
+            route.continue_()
+        else:
+            visit.refused.append(url)
+            route.abort("blockedbyclient")
+
+    def charts_drawn(self, visit: Visit) -> None:
+        """Wait until the page says that its charts are drawn (reports/static/charts.js)."""
+        visit.page.wait_for_function(CHARTS_READY)
+        if visit.page.evaluate(CHARTS_READY) != "true":
+            raise ChartsFailed(f"{visit.url}: charts not drawn: {visit.console_errors}")
+
     def evaluate(self, visit: Visit, expression: str) -> Any:
-        result = self._send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, visit.session)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
+        return visit.page.evaluate(expression)
 
     def screenshot(self, visit: Visit, height: int = 16000) -> bytes:
         """The page as PNG, from the top down to `height` (at most)."""
-        size = self._send("Page.getLayoutMetrics", session=visit.session)["cssContentSize"]
-        clip = {"x": 0, "y": 0, "width": self.width, "height": min(size["height"], height), "scale": 1}
-        shot = self._send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}, visit.session)
-        return base64.b64decode(shot["data"])
+        full = visit.page.evaluate("document.documentElement.scrollHeight")
+        return visit.page.screenshot(full_page=True, clip={"x": 0, "y": 0, "width": self.width, "height": min(full, height)})
 
     def pdf(self, visit: Visit) -> bytes:
         """The page printed as the browser prints it (its print stylesheet, A4)."""
-        printed = self._send("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True, "generateDocumentOutline": True},
-                             visit.session)
-        return base64.b64decode(printed["data"])
+        return visit.page.pdf(print_background=True, prefer_css_page_size=True, outline=True)
 
-    def close_tab(self, visit: Visit) -> None:
-        self._send("Target.closeTarget", {"targetId": visit.target})
-        self._visits.pop(visit.session, None)
-        self._events.clear()
+    def print_page(self, url: str) -> bytes:
+        """The report page at `url` printed once its charts are drawn. One tab prints every page: in a new tab
+        Chromium would compile Vega's scripts again (about half a second a page)."""
+        if self._printer is None:
+            self._printer = self.open(url, settle=False)
+        else:
+            self._printer.url = url
+            self._printer.page.goto(url, wait_until="load")
+        self.charts_drawn(self._printer)
+        return self.pdf(self._printer)

@@ -1,5 +1,6 @@
-"""Build the regional report from the published warehouse: the index page, a page per region with CSV/XLSX of
-every chart's numbers, and one PDF per partner region (the meeting pack, printed by headless Chromium).
+"""Build the regional report from the published warehouse: the index page, a page per region with every chart's
+numbers as CSV and in the page's XLSX workbook, and one PDF per partner region (the meeting pack, printed by
+headless Chromium while the other pages are written: reports/printing.py).
 
 Pages are rendered from the marts (read-only) and compared with what the last build wrote (`manifest.json`:
 a hash per page): with `only_changed`, a page whose content is the same is left as it is, with its downloads
@@ -11,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import logging
 import shutil
 import time
 from collections.abc import Iterator
@@ -24,15 +24,15 @@ from pathlib import Path
 import duckdb
 import jinja2
 
-from reports.browser import Browser, BrowserMissing
-from reports.downloads import write_downloads
+from reports.assets import copy_assets, embed_options, vendor_scripts
+from reports.downloads import sheet_names, write_downloads
 from reports.figures import read_figures
-from reports.files import write_bytes, write_text
+from reports.files import write_text
 from reports.formats import timestamp
 from reports.layout import Layout, load_layout
 from reports.pages import Pages
+from reports.printing import Printer
 
-log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 MANIFEST = "manifest.json"
 GROUPS = (("Partnerregionen", None), ("Regierungsbezirke", ("regbez",)), ("Kreise", ("kreis",)))
@@ -56,7 +56,7 @@ class BuildResult:
 
 
 @cache
-def _templates() -> jinja2.Environment:
+def page_templates() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                               lstrip_blocks=True, undefined=jinja2.StrictUndefined)
 
@@ -111,18 +111,18 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
     finally:
         con.close()
     pages = Pages(figures, layout)
-    with _locked(out_dir):
+    with _locked(out_dir), Printer(out_dir / "pdf") as printer:
         result = BuildResult(out_dir, out_dir / "index.html")
-        (out_dir / "assets").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(HERE / "static" / "report.css", out_dir / "assets" / "report.css")
+        copy_assets(out_dir)
         linked = set(manifest) | set(codes)
-        printing: list[str] = []
-        for code in codes:
+        for code in sorted(codes, key=lambda c: (c not in partners, c)):  # pages to print first: printed meanwhile
             t0 = time.perf_counter()
             page = pages.region(code)
+            charts = [chart for section in page.sections for chart in section.charts]
             pdf_link = f"../pdf/{code}.pdf" if pdf and code in partners else None
-            html = _templates().get_template("region.html.j2").render(page=page, root="../", linked=linked, pdf=pdf_link,
-                                                                      downloads=f"../downloads/{code}/")
+            html = page_templates().get_template("region.html.j2").render(
+                page=page, root="../", linked=linked, pdf=pdf_link, downloads=f"../downloads/{code}/", workbook=f"{code}.xlsx",
+                sheets=sheet_names(charts), chart_options=embed_options(), vendor_scripts=vendor_scripts("../"))
             digest = hashlib.sha256(html.encode()).hexdigest()
             path = out_dir / "regions" / f"{code}.html"
             result.pages[code] = path
@@ -132,37 +132,19 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
             write_text(path, html)
             folder = out_dir / "downloads" / code
             shutil.rmtree(folder, ignore_errors=True)
-            for section in page.sections:
-                for chart in section.charts:
-                    write_downloads(chart, folder)
+            write_downloads(charts, folder, f"{code}.xlsx")
             manifest[code] = digest
             result.written.append(code)
             result.seconds[code] = time.perf_counter() - t0
             if pdf_link:
-                printing.append(code)
-        if printing:
-            _print(out_dir, printing, result)
+                printer.add(code, path)
         _write_index(out_dir, pages, layout, set(manifest), published)
         write_text(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
+    result.pdfs, result.pdf_missing = printer.printed.pdfs, printer.printed.missing
+    for code, seconds in printer.printed.seconds.items():
+        result.seconds[code] += seconds
     result.total_seconds = time.perf_counter() - started
     return result
-
-
-def _print(out_dir: Path, codes: list[str], result: BuildResult) -> None:
-    """The PDF of each partner region page: the page printed by Chromium with its print stylesheet."""
-    try:
-        with Browser() as browser:
-            for code in codes:
-                t0 = time.perf_counter()
-                visit = browser.open(result.pages[code].resolve().as_uri(), settle=False)  # a page without scripts
-                path = out_dir / "pdf" / f"{code}.pdf"
-                write_bytes(path, browser.pdf(visit))
-                browser.close_tab(visit)
-                result.pdfs[code] = path
-                result.seconds[code] = result.seconds.get(code, 0.0) + time.perf_counter() - t0
-    except BrowserMissing as exc:
-        result.pdf_missing = str(exc)
-        log.warning("report: no PDFs: %s", exc)
 
 
 def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], published: datetime | None) -> None:
@@ -172,7 +154,7 @@ def _write_index(out_dir: Path, pages: Pages, layout: Layout, linked: set[str], 
         listed = sorted((r for r in pages.figures.regions.values() if r.level in wanted), key=lambda r: (r.level, r.name_de))
         groups.append({"title": title, "rows": pages.overview([r.region_code for r in listed])})
     revisions, revised_total = pages.revisions()
-    html = _templates().get_template("index.html.j2").render(
+    html = page_templates().get_template("index.html.j2").render(
         root="", groups=groups, columns=pages.overview_columns(), linked=linked, status=pages.data_status(),
         revisions=revisions, revised_total=revised_total, published=timestamp(published))
     write_text(out_dir / "index.html", html)

@@ -1,5 +1,6 @@
-# Sourced by the other scripts: a virtualenv in .venv with the pinned versions (constraints.txt), the Data Docs'
-# pinned styles and scripts (npm), and where apt-get can (root, as in CI) Chromium and poppler-utils.
+# Sourced by the other scripts: a virtualenv in .venv with the pinned versions (constraints.txt; Playwright without
+# browsers of its own), the Data Docs' and the report's pinned styles and scripts (npm), and where apt-get can (root,
+# as in CI) Chromium and poppler-utils.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY="${PYTHON:-python3}"
@@ -11,8 +12,8 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
   rm -f .venv/.installed-* && touch "$stamp"
 fi
-# Debian packages where missing: chromium prints the report's PDFs (and the tests open pages in it), poppler-utils
-# (pdftoppm, pdftotext) lets the tests read a PDF, npm installs the Data Docs assets below.
+# Debian packages where missing: chromium prints the report's PDFs (Playwright drives it; the tests open pages in it),
+# poppler-utils (pdftoppm, pdftotext) lets the tests read a PDF, npm installs the Data Docs' and the report's assets below.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
@@ -25,7 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "scripts/setup.sh: please install ${missing[*]} (Debian packages): report PDFs need chromium, the tests pdftoppm" >&2
   fi
 fi
-# The GX Data Docs' styles and scripts, pinned in expectations/assets/package-lock.json, served from the site itself.
+# The GX Data Docs' styles and scripts, pinned in expectations/assets/package-lock.json, served from the site itself;
+# Vega, Vega-Lite and vega-embed among them also draw the report's charts (reports/assets.py copies them).
 assets=expectations/assets
 assets_stamp=$assets/node_modules/.installed-$(sha256sum $assets/package-lock.json | cut -c1-16)
 if [ ! -f "$assets_stamp" ] && command -v npm >/dev/null 2>&1; then

@@ -1,6 +1,7 @@
-"""What every source delivers: raw payloads (bytes as served, with request metadata) and observations;
-and the contract of a provider module: a client (fetch -> raw payloads) and a parser (payload ->
-observations), registered once in sources/registry.py."""
+"""What every source delivers: raw payloads (bytes as served, with request metadata) and observations (or, for
+a register of goals and measures, the rows of the register's own tables); and the contract of a provider module:
+a client (fetch -> raw payloads) and a parser (payload -> observations or register rows), registered once in
+sources/registry.py."""
 
 from __future__ import annotations
 
@@ -117,6 +118,52 @@ class ParseResult:
     notes: list[str] = field(default_factory=list)
 
 
+# A register of an alliance's goals, measures and their results (sources/register/): not observations, but rows of
+# tables of their own (core.<name>), each with the key of one row. A changed row is a new vintage; a row the register
+# no longer holds is withdrawn (the workbook is the whole register of its alliance).
+REGISTER_SCHEMAS = {
+    "goals": pa.schema([
+        pa.field("alliance", pa.string(), nullable=False), pa.field("goal_id", pa.string(), nullable=False),
+        pa.field("title", pa.string(), nullable=False), pa.field("region_code", pa.string(), nullable=False),
+        pa.field("indicator_id", pa.string(), nullable=False), pa.field("baseline_year", pa.int32(), nullable=False),
+        pa.field("target_kind", pa.string(), nullable=False), pa.field("target_value", pa.float64()),
+        pa.field("target_year", pa.int32(), nullable=False), pa.field("direction", pa.string(), nullable=False),
+        pa.field("partners", pa.list_(pa.string()), nullable=False), pa.field("note", pa.string()),
+        pa.field("example", pa.bool_(), nullable=False), pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("source_row", pa.int64(), nullable=False),
+    ]),
+    "measures": pa.schema([
+        pa.field("alliance", pa.string(), nullable=False), pa.field("measure_id", pa.string(), nullable=False),
+        pa.field("title", pa.string(), nullable=False), pa.field("partners", pa.list_(pa.string()), nullable=False),
+        pa.field("start_year", pa.int32(), nullable=False), pa.field("end_year", pa.int32()),
+        pa.field("goal_ids", pa.list_(pa.string()), nullable=False), pa.field("note", pa.string()),
+        pa.field("example", pa.bool_(), nullable=False), pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("source_row", pa.int64(), nullable=False),
+    ]),
+    "measure_outputs": pa.schema([
+        pa.field("alliance", pa.string(), nullable=False), pa.field("measure_id", pa.string(), nullable=False),
+        pa.field("year", pa.int32(), nullable=False), pa.field("output", pa.string(), nullable=False),
+        pa.field("value", pa.float64(), nullable=False), pa.field("unit", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False), pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("source_row", pa.int64(), nullable=False),
+    ]),
+}
+REGISTER_KEYS = {"goals": ("alliance", "goal_id"), "measures": ("alliance", "measure_id"),
+                 "measure_outputs": ("alliance", "measure_id", "year", "output")}
+# Columns that say where a row came from, not what it says: a row that moved in the workbook is no new vintage.
+REGISTER_PROVENANCE = ("batch_id", "source_row")
+
+
+@dataclass(frozen=True)
+class RegisterRows:
+    """What a register's parser delivers instead of observations: the whole register of one alliance, as rows of its
+    tables (REGISTER_SCHEMAS), checked against the catalog."""
+
+    alliance: str  # the region whose alliance keeps the register (catalog/registers.yaml)
+    tables: dict[str, pa.Table]  # name in REGISTER_SCHEMAS -> its rows
+    rows_read: int
+
+
 @dataclass(frozen=True)
 class Download:
     """A file downloaded by hand, as a payload, and the request it stands for (what validation checks it against)."""
@@ -157,7 +204,8 @@ class Provider:
 
     name: str  # `provider:` in catalog/sources.yaml
     client: Callable[[ClientSetup], Client]
-    parse: Callable[[RawPayload, SourceTable, Catalog, str], ParseResult]  # (payload, table, catalog, batch id)
+    # (payload, table, catalog, batch id) -> observations, or a register's rows (a `register` provider)
+    parse: Callable[[RawPayload, SourceTable, Catalog, str], ParseResult | RegisterRows]
     # (catalog codes by level, the table asked for) -> one selection per request; None: no regional selection
     selections: Callable[[dict[str, set[str]], SourceTable | None], list[Selection]] | None = None
     # (source, catalog) -> what a live run lacks before it can fetch anything (credentials, a drop folder), as the
@@ -169,3 +217,6 @@ class Provider:
     # (stored body, source id, table id) -> the data inside it (GENESIS: the flat file in its zip), for parsing a stored
     # payload again; None: the body is the data
     unpack: Callable[[bytes, str, str], bytes] | None = None
+    # (catalog, table id) -> the fingerprint of the catalog entries that shape the parse of the table's payloads (stored
+    # with each batch: the same data is parsed again when it changes); None: sources/fingerprint.table_fingerprint
+    fingerprint: Callable[[Catalog, str], str] | None = None

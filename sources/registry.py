@@ -4,10 +4,11 @@ its README section, its catalog entries and its tests."""
 
 from __future__ import annotations
 
-from sources import ba, eurostat, files, genesis
+from sources import ba, eurostat, files, genesis, register
 from sources.contract import Provider
 
-PROVIDERS: dict[str, Provider] = {p.name: p for p in (genesis.PROVIDER, eurostat.PROVIDER, ba.PROVIDER, files.PROVIDER)}
+PROVIDERS: dict[str, Provider] = {p.name: p for p in (genesis.PROVIDER, eurostat.PROVIDER, ba.PROVIDER, files.PROVIDER,
+                                                   register.PROVIDER)}
 
 
 def provider(name: str, source_id: str) -> Provider:

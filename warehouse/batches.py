@@ -3,7 +3,8 @@ not even checked), loaded (one transaction, warehouse/load.py) or quarantined (n
 its outcome recorded in ops.batch_outcomes.
 
 The caller (pipelines/batch.py) says whether the batch may load: `check(batch_id)` parses and validates it
-and answers `Accepted` (the observations) or `Rejected` (why, with the GX result and failing rows).
+and answers `Accepted` (the observations), `AcceptedRegister` (an alliance's register of goals and measures,
+loaded into tables of its own: warehouse/register.py) or `Rejected` (why, with the GX result and failing rows).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from sources.contract import RawPayload
+from sources.contract import RawPayload, RegisterRows
 from warehouse.load import last_loaded, load_batch, new_batch_id, store_payload
 from warehouse.ops import BatchResult, record_outcome, record_quarantine
+from warehouse.register import load_register
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,11 @@ class Accepted:
 
 
 @dataclass(frozen=True)
+class AcceptedRegister:
+    register: RegisterRows
+
+
+@dataclass(frozen=True)
 class Rejected:
     reason: str  # naming source, table and the failing check or row
     gx_results: list[dict] | None = None
@@ -41,7 +48,7 @@ class Rejected:
 
 
 def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Path, run_id: str,
-               check: Callable[[str], Accepted | Rejected], fingerprint: str | None = None) -> BatchResult:
+               check: Callable[[str], Accepted | AcceptedRegister | Rejected], fingerprint: str | None = None) -> BatchResult:
     """Skip an unchanged payload (the same data, parsed with the same catalog entries: `fingerprint`); otherwise store
     its body, `check` it, and load it whole or quarantine it whole. A payload with the same data but a changed
     fingerprint is parsed again, and its outcome says so (`reparsed`)."""
@@ -61,6 +68,10 @@ def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Pa
             record_quarantine(con, run_id, batch_id, payload, path, verdict.reason, verdict.gx_results, verdict.failing_rows)
             result = BatchResult(payload.source_id, payload.table_id, "quarantined", batch_id, dropped=verdict.dropped,
                                  message=verdict.reason)
+        elif isinstance(verdict, AcceptedRegister):
+            counts = load_register(con, verdict.register, batch_id, payload, path, fingerprint=fingerprint)
+            result = BatchResult(payload.source_id, payload.table_id, "loaded", batch_id, **asdict(counts), message=reparsed,
+                                 reparsed=reparsed)
         else:
             counts = load_batch(con, verdict.observations, payload, path, verdict.rows_read, fingerprint=fingerprint)
             notes = ([reparsed] if reparsed else []) + verdict.notes + [f"warning: {w}" for w in verdict.warnings]

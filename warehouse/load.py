@@ -107,6 +107,21 @@ def read_stored(path: Path) -> bytes:
         return stored.read()
 
 
+def record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, payload: RawPayload, payload_path: str, rows_read: int,
+                 rows_loaded: int, now: datetime, fingerprint: str | None) -> None:
+    """The batch's row of raw.batches, inside the caller's transaction (the batch's rows commit with it)."""
+    con.execute(
+        """INSERT INTO raw.batches (batch_id, source_id, table_id, request, url, fetched_at, loaded_at, etag, last_modified,
+               provider_updated, sha256, size_bytes, payload_path, rows_read, rows_loaded, parse_fingerprint)
+           VALUES (?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True),
+            payload.url, payload.fetched_at, now, payload.etag, payload.last_modified,
+            payload.provider_updated, payload.sha256, len(payload.body), payload_path, rows_read, rows_loaded, fingerprint,
+        ],
+    )
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     observations: pa.Table,
@@ -123,17 +138,7 @@ def load_batch(
     try:
         con.register("incoming", observations)  # scanned in place by the statements below, not copied
         merged = merge_vintages(con, "core.observations", "incoming", now)
-        con.execute(
-            """INSERT INTO raw.batches (batch_id, source_id, table_id, request, url, fetched_at, loaded_at, etag, last_modified,
-                   provider_updated, sha256, size_bytes, payload_path, rows_read, rows_loaded, parse_fingerprint)
-               VALUES (?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True),
-                payload.url, payload.fetched_at, now, payload.etag, payload.last_modified,
-                payload.provider_updated, payload.sha256, len(payload.body), payload_path, rows_read,
-                observations.num_rows, fingerprint,
-            ],
-        )
+        record_batch(con, batch_id, payload, payload_path, rows_read, observations.num_rows, now, fingerprint)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

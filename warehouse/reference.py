@@ -1,4 +1,4 @@
-"""Write the catalog (regions, indicators, sources, statuses) into core tables on every build."""
+"""Write the catalog (regions, indicators, units, sources, statuses) into core tables on every build."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
         [(k, pa.string()) for k in ("indicator_id", "label_de", "label_en", "definition", "unit", "change_in", "topic", "kind",
                                     "table_id", "source_id", "formula", "aggregation", "numerator", "denominator")]
         + [("scale", pa.float64()), ("verified", pa.bool_())]))
+    units = pa.Table.from_pylist([u.model_dump() for u in catalog.units.values()],
+                                 schema=pa.schema([("unit", pa.string()), ("decimals", pa.int32())]))
     sources = pa.Table.from_pylist(
         [
             {"source_id": s.id, "provider": s.provider, "name": s.name, "base_url": s.base_url, "licence": s.licence,
@@ -56,7 +58,7 @@ def catalog_tables(catalog: Catalog) -> dict[str, pa.Table]:
         schema=pa.schema([("provider", pa.string()), ("marker", pa.string()), ("status", pa.string()), ("suppressed", pa.bool_()),
                           ("label_de", pa.string()), ("label_en", pa.string())]),
     )
-    return {"regions": regions, "indicators": indicators, "sources": sources, "statuses": statuses}
+    return {"regions": regions, "indicators": indicators, "units": units, "sources": sources, "statuses": statuses}
 
 
 def write_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:

@@ -26,6 +26,10 @@ COMMENT ON COLUMN core.indicators.denominator IS 'Denominator indicator of a rat
 COMMENT ON COLUMN core.indicators.scale IS 'Scale of a ratio (100 for percent, 1000 per thousand).';
 COMMENT ON COLUMN core.indicators.verified IS 'True when the table structure was confirmed from a recorded provider response.';
 
+COMMENT ON TABLE core.units IS 'Units of the indicators (catalog/indicators.yaml units:) and the precision their figures are published at.';
+COMMENT ON COLUMN core.units.unit IS 'Unit (core.indicators.unit).';
+COMMENT ON COLUMN core.units.decimals IS 'Decimals the providers publish figures of this unit with: goals are compared with their targets at this precision.';
+
 COMMENT ON TABLE core.sources IS 'Providers from catalog/sources.yaml with licence and citation.';
 COMMENT ON COLUMN core.sources.source_id IS 'Source id.';
 COMMENT ON COLUMN core.sources.provider IS 'Provider family whose value markers the source writes (core.statuses.provider).';

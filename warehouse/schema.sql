@@ -111,6 +111,104 @@ COMMENT ON COLUMN core.region_values.missing IS 'For an incomplete figure: the m
 COMMENT ON COLUMN core.region_values.valid_from IS 'Mart build from which this vintage was shown.';
 COMMENT ON COLUMN core.region_values.valid_to IS 'Mart build that replaced or withdrew it; NULL while current.';
 
+-- The alliances' registers of goals, measures and results (sources/register/; catalog/registers.yaml): not
+-- observations but intentions and reports of the partners, each workbook loaded whole in one transaction, with vintages
+-- (warehouse/register.py): a changed row closes its vintage and opens a new one, a row the workbook no longer holds is
+-- closed (the workbook is the whole register of its alliance).
+CREATE TABLE IF NOT EXISTS core.goals (
+    alliance       VARCHAR NOT NULL,
+    goal_id        VARCHAR NOT NULL,
+    title          VARCHAR NOT NULL,
+    region_code    VARCHAR NOT NULL,
+    indicator_id   VARCHAR NOT NULL,
+    baseline_year  INTEGER NOT NULL,
+    target_kind    VARCHAR NOT NULL,
+    target_value   DOUBLE,
+    target_year    INTEGER NOT NULL,
+    direction      VARCHAR NOT NULL,
+    partners       VARCHAR[] NOT NULL,
+    note           VARCHAR,
+    example        BOOLEAN NOT NULL,
+    batch_id       VARCHAR NOT NULL,
+    source_row     BIGINT NOT NULL,
+    valid_from     TIMESTAMPTZ NOT NULL,
+    valid_to       TIMESTAMPTZ
+);
+COMMENT ON TABLE core.goals IS 'The goals of each alliance''s register (sheet Ziele), with vintages: a changed target closes the old row (valid_to) and opens a new one. Intentions of the partners, not statistics.';
+COMMENT ON COLUMN core.goals.alliance IS 'Region whose alliance keeps the register (catalog/registers.yaml).';
+COMMENT ON COLUMN core.goals.goal_id IS 'The goal''s id in the register (Ziel-ID).';
+COMMENT ON COLUMN core.goals.title IS 'The goal in words (Ziel).';
+COMMENT ON COLUMN core.goals.region_code IS 'The region the goal is for (core.regions).';
+COMMENT ON COLUMN core.goals.indicator_id IS 'The indicator its progress is read from (core.indicators; annual).';
+COMMENT ON COLUMN core.goals.baseline_year IS 'Year of the baseline value (Basisjahr).';
+COMMENT ON COLUMN core.goals.target_kind IS 'value (the indicator''s value at the target year), change_pct (a change against the baseline in %, counts), change_points (in points, rates and shares) or close_gap_to_state (the region''s gap to its state closed by the target year).';
+COMMENT ON COLUMN core.goals.target_value IS 'The target as entered (Zielwert): the value, or the change in % or points; NULL for close_gap_to_state.';
+COMMENT ON COLUMN core.goals.target_year IS 'Year by which the target is to be met (Zieljahr), after the baseline year.';
+COMMENT ON COLUMN core.goals.direction IS 'higher or lower: which way is better.';
+COMMENT ON COLUMN core.goals.partners IS 'The responsible partners (Verantwortlich).';
+COMMENT ON COLUMN core.goals.note IS 'Note of the register (Anmerkung).';
+COMMENT ON COLUMN core.goals.example IS 'True when the register is a made-up example (Beispiel): every output marks it so.';
+COMMENT ON COLUMN core.goals.batch_id IS 'Batch (workbook) that delivered this vintage (raw.batches).';
+COMMENT ON COLUMN core.goals.source_row IS 'Row of the goal on sheet Ziele.';
+COMMENT ON COLUMN core.goals.valid_from IS 'When this vintage was first loaded.';
+COMMENT ON COLUMN core.goals.valid_to IS 'When a changed register replaced or removed it; NULL while current.';
+
+CREATE TABLE IF NOT EXISTS core.measures (
+    alliance    VARCHAR NOT NULL,
+    measure_id  VARCHAR NOT NULL,
+    title       VARCHAR NOT NULL,
+    partners    VARCHAR[] NOT NULL,
+    start_year  INTEGER NOT NULL,
+    end_year    INTEGER,
+    goal_ids    VARCHAR[] NOT NULL,
+    note        VARCHAR,
+    example     BOOLEAN NOT NULL,
+    batch_id    VARCHAR NOT NULL,
+    source_row  BIGINT NOT NULL,
+    valid_from  TIMESTAMPTZ NOT NULL,
+    valid_to    TIMESTAMPTZ
+);
+COMMENT ON TABLE core.measures IS 'The measures of each alliance''s register (sheet Maßnahmen), with vintages.';
+COMMENT ON COLUMN core.measures.alliance IS 'Region whose alliance keeps the register.';
+COMMENT ON COLUMN core.measures.measure_id IS 'The measure''s id in the register (Maßnahmen-ID).';
+COMMENT ON COLUMN core.measures.title IS 'The measure in words (Maßnahme).';
+COMMENT ON COLUMN core.measures.partners IS 'The responsible partners (Verantwortlich).';
+COMMENT ON COLUMN core.measures.start_year IS 'Year the measure starts (Beginn).';
+COMMENT ON COLUMN core.measures.end_year IS 'Year it ends (Ende); NULL while it runs on.';
+COMMENT ON COLUMN core.measures.goal_ids IS 'The goals it serves (core.goals.goal_id of the same alliance).';
+COMMENT ON COLUMN core.measures.note IS 'Note of the register (Anmerkung).';
+COMMENT ON COLUMN core.measures.example IS 'True when the register is a made-up example (Beispiel).';
+COMMENT ON COLUMN core.measures.batch_id IS 'Batch (workbook) that delivered this vintage.';
+COMMENT ON COLUMN core.measures.source_row IS 'Row of the measure on sheet Maßnahmen.';
+COMMENT ON COLUMN core.measures.valid_from IS 'When this vintage was first loaded.';
+COMMENT ON COLUMN core.measures.valid_to IS 'When a changed register replaced or removed it; NULL while current.';
+
+CREATE TABLE IF NOT EXISTS core.measure_outputs (
+    alliance    VARCHAR NOT NULL,
+    measure_id  VARCHAR NOT NULL,
+    year        INTEGER NOT NULL,
+    output      VARCHAR NOT NULL,
+    value       DOUBLE NOT NULL,
+    unit        VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    batch_id    VARCHAR NOT NULL,
+    source_row  BIGINT NOT NULL,
+    valid_from  TIMESTAMPTZ NOT NULL,
+    valid_to    TIMESTAMPTZ
+);
+COMMENT ON TABLE core.measure_outputs IS 'The yearly reported outputs of the measures (sheet Ergebnisse: participants, placements, events ...), with vintages.';
+COMMENT ON COLUMN core.measure_outputs.alliance IS 'Region whose alliance keeps the register.';
+COMMENT ON COLUMN core.measure_outputs.measure_id IS 'The measure (core.measures).';
+COMMENT ON COLUMN core.measure_outputs.year IS 'Reporting year.';
+COMMENT ON COLUMN core.measure_outputs.output IS 'What is counted (Ergebnis).';
+COMMENT ON COLUMN core.measure_outputs.value IS 'The reported figure.';
+COMMENT ON COLUMN core.measure_outputs.unit IS 'Its unit (Einheit).';
+COMMENT ON COLUMN core.measure_outputs.source IS 'Where the figure is published or reported (Quelle).';
+COMMENT ON COLUMN core.measure_outputs.batch_id IS 'Batch (workbook) that delivered this vintage.';
+COMMENT ON COLUMN core.measure_outputs.source_row IS 'Row of the output on sheet Ergebnisse.';
+COMMENT ON COLUMN core.measure_outputs.valid_from IS 'When this vintage was first loaded.';
+COMMENT ON COLUMN core.measure_outputs.valid_to IS 'When a changed register replaced or removed it; NULL while current.';
+
 CREATE TABLE IF NOT EXISTS ops.runs (
     run_id       VARCHAR PRIMARY KEY,
     flow         VARCHAR NOT NULL,
@@ -148,9 +246,9 @@ COMMENT ON COLUMN ops.batch_outcomes.source_id IS 'Source of the batch.';
 COMMENT ON COLUMN ops.batch_outcomes.table_id IS 'Provider table of the batch.';
 COMMENT ON COLUMN ops.batch_outcomes.batch_id IS 'The batch (raw.batches): the one loaded or quarantined, for unchanged the earlier batch with the same data; NULL when nothing was received.';
 COMMENT ON COLUMN ops.batch_outcomes.outcome IS 'loaded, unchanged (downloaded, same data hash: not parsed), skipped (not downloaded: the provider says nothing changed, see ops.requests), quarantined or failed.';
-COMMENT ON COLUMN ops.batch_outcomes.rows_new IS 'Observations seen for the first time.';
-COMMENT ON COLUMN ops.batch_outcomes.rows_revised IS 'Observations whose value or status changed: a new vintage each.';
-COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations identical to the current vintage.';
+COMMENT ON COLUMN ops.batch_outcomes.rows_new IS 'Observations (of a register: goals, measures and outputs) seen for the first time.';
+COMMENT ON COLUMN ops.batch_outcomes.rows_revised IS 'Observations whose value or status changed (of a register: rows that changed): a new vintage each.';
+COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations (register rows) identical to the current vintage.';
 COMMENT ON COLUMN ops.batch_outcomes.dropped IS 'Rows of the file left out, by reason (out_of_scope, berlin_district, not_in_catalog, not_yet_published).';
 COMMENT ON COLUMN ops.batch_outcomes.message IS 'Error or note, naming source, table and row.';
 COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was recorded.';

@@ -17,7 +17,7 @@ from catalog import Catalog, Source
 from catalog.partner_files import load_kinds
 from sources.contract import ClientSetup, Provider
 from sources.files.cells import FileError
-from sources.files.client import DROP_FOLDER_ENV, FilesClient
+from sources.files.client import DROP_FOLDER_ENV, FilesClient, no_drop_folder
 from sources.files.parser import parse_file, parse_payload
 
 __all__ = ["DROP_FOLDER_ENV", "PROVIDER", "FileError", "FilesClient", "parse_file", "parse_payload"]
@@ -36,8 +36,7 @@ def precondition(source: Source, catalog: Catalog) -> str | None:
     """A live run reads the drop folder, unless every kind of the source is fetched from its own `url:`."""
     if os.environ.get(DROP_FOLDER_ENV) or all(k.url for k in load_kinds(catalog).values() if k.source == source.id):
         return None
-    return (f"source {source.id}: not fetched, no drop folder: set {DROP_FOLDER_ENV} to the folder whose "
-            f"subfolder {source.id}/ holds the partner's files")
+    return no_drop_folder(source)
 
 
 PROVIDER = Provider("files", client, parse_payload, precondition=precondition)

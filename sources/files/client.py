@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from catalog import Source, SourceTable
-from catalog.partner_files import FileKind
 from sources.base import HttpClient
 from sources.contract import RawPayload, Upstream
 from sources.errors import NoData, ProviderError
@@ -24,14 +23,34 @@ CONTENT_TYPES = {
 }
 
 
+class Located(Protocol):
+    """Where the file of a table is found: a glob in the drop folder (every match a batch of its own with `each_file`),
+    or a `url` (a file kind of catalog/partner_files.yaml, a register of catalog/registers.yaml)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def file(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def each_file(self) -> bool: ...
+
+
+def no_drop_folder(source: Source) -> str:
+    """The line a live run says when the drop folder of a source's files is not configured."""
+    return (f"source {source.id}: not fetched, no drop folder: set {DROP_FOLDER_ENV} to the folder whose "
+            f"subfolder {source.id}/ holds the partner's files")
+
+
 class FilesClient(HttpClient):
     """Fetches the files of one partner source as raw payloads.
 
-    `folder`: the partner's drop folder (None: not configured). `keep_in`: record mode, where a copy of
-    each file read from the folder is kept for replay.
+    `kinds`: where each table's file is found. `folder`: the partner's drop folder (None: not configured). `keep_in`:
+    record mode, where a copy of each file read from the folder is kept for replay.
     """
 
-    def __init__(self, source: Source, kinds: dict[str, FileKind], folder: Path | None, http: httpx.Client, *args: Any,
+    def __init__(self, source: Source, kinds: dict[str, Located], folder: Path | None, http: httpx.Client, *args: Any,
                  keep_in: Path | None = None, **kwargs: Any) -> None:
         super().__init__(source, http, *args, **kwargs)
         self.kinds, self.folder, self.keep_in = kinds, folder, keep_in
@@ -49,7 +68,7 @@ class FilesClient(HttpClient):
         else:
             yield from self._read(kind)
 
-    def _read(self, kind: FileKind) -> list[RawPayload]:
+    def _read(self, kind: Located) -> list[RawPayload]:
         """The kind's file in the drop folder; a kind with `each_file` reads every matching file, each a payload
         of its own (its request names the file, so each file is a batch and is skipped while unchanged)."""
         src = self.source.id
@@ -71,7 +90,7 @@ class FilesClient(HttpClient):
                 shutil.copyfile(path, self.keep_in / path.name)
         return [self._payload(kind, path) for path in found]
 
-    def _payload(self, kind: FileKind, path: Path) -> RawPayload:
+    def _payload(self, kind: Located, path: Path) -> RawPayload:
         data = path.read_bytes()
         return RawPayload(
             source_id=self.source.id, table_id=kind.id, url=path.resolve().as_uri(),
@@ -80,7 +99,7 @@ class FilesClient(HttpClient):
             last_modified=formatdate(path.stat().st_mtime, usegmt=True),
         )
 
-    def _download(self, kind: FileKind) -> RawPayload:
+    def _download(self, kind: Located) -> RawPayload:
         url = kind.url or ""
         response = self.send(self.http.build_request("GET", url), kind.id)
         asked = f" for {url}"

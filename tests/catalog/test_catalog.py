@@ -83,6 +83,8 @@ def test_rates_shares_and_figures_per_head_change_in_points_counts_in_percent(ca
         ("sources.yaml", "    licence: dl-de/by-2-0\n", "", "missing keys ['licence']"),
         ("indicators.yaml", "levels: [country, state, regbez],", "levels: [country, nuts2],", "'lfst_r_lfu3rt'"),
         ("statuses.yaml", '{provider: eurostat, marker: "b",', '{provider: eurostat, marker: "p",', "(eurostat): duplicate marker 'p'"),
+        ("indicators.yaml", "  - {unit: jobs, decimals: 0}\n", "", "units ['jobs'] of indicators are not declared"),
+        ("indicators.yaml", "{unit: percent, decimals: 1}", "{unit: percent, decimals: one}", "unit 'percent'"),
     ],
 )
 def test_a_broken_catalog_names_the_file_and_entry(tmp_path: Path, file, old, new, message):
@@ -94,3 +96,28 @@ def test_a_broken_catalog_names_the_file_and_entry(tmp_path: Path, file, old, ne
     with pytest.raises(CatalogError) as err:
         load_catalog(tmp_path)
     assert file in str(err.value) and message in str(err.value)
+
+
+def test_the_levels_an_indicator_has_figures_at_follow_from_its_table_and_aggregation(catalog):
+    """What a goal may name (sources/register/): a count summed from Kreise and a rate recomputed from its count reach every
+    region of Kreise; figures published for agency districts or for the IHK district only stay there; a rate without a
+    count to recompute it and the commuters across one Kreis's border stay with the levels the provider publishes."""
+    aggregates = {"partner", "aa_district", "regionalverband", "regbez", "state"}
+    assert aggregates <= catalog.levels_of("unemployed") and aggregates <= catalog.levels_of("unemployment_rate")
+    assert catalog.levels_of("apprenticeship_supply_demand_ratio") == {"aa_district"}
+    assert catalog.levels_of("skilled_labour_shortage") == {"partner"}
+    assert "partner" not in catalog.levels_of("unemployment_rate_men") and "kreis" in catalog.levels_of("unemployment_rate_men")
+    assert catalog.levels_of("commuters_in_ba") == {"kreis"} and "partner" in catalog.levels_of("commuter_balance_ba")
+    assert (catalog.freq_of("unemployed_ba"), catalog.freq_of("apprenticeship_supply_demand_ratio")) == ("M", "A")
+
+
+def test_a_register_names_a_table_of_a_register_source_and_a_region_as_its_alliance(tmp_path, catalog):
+    from catalog.registers import REGISTERS_FILE, load_registers
+
+    text = REGISTERS_FILE.read_text(encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(text.replace("alliance: heilbronn-franken", "alliance: hohenlohe"), encoding="utf-8")
+    with pytest.raises(CatalogError, match="register 'ziele-massnahmen-heilbronn-franken': alliance 'hohenlohe' is not a region"):
+        load_registers(catalog, tmp_path / "r.yaml")
+    (tmp_path / "r.yaml").write_text(text.replace("id: ziele-massnahmen-heilbronn-franken", "id: ihk-fachkraeftemonitor"), encoding="utf-8")
+    with pytest.raises(CatalogError, match="not a table of a `register` source"):
+        load_registers(catalog, tmp_path / "r.yaml")

@@ -82,12 +82,12 @@ def test_a_live_run_without_credentials_or_network_fails_each_source_with_one_li
     assert main(["--data-dir", str(tmp_path), "run", "--live"]) == 1
     captured = capsys.readouterr()
     failed = [line.strip() for line in captured.out.splitlines() if line.strip().startswith("FAILED:")]
-    assert len(failed) == 6, failed  # one line per enabled source
+    assert len(failed) == 7, failed  # one line per enabled source
     lines = dict((line.split(":", 2)[1].split(",")[0].removeprefix(" source "), line) for line in failed)
     assert "no credentials: set REGIO_USERNAME and REGIO_PASSWORD" in lines["regionalstatistik"]
     assert f"host 127.0.0.1 did not answer (4 attempt(s)" in lines["eurostat"] and "ConnectError" in lines["eurostat"]
     assert "host ba.invalid did not answer" in lines["ba-statistik"]
-    for partner in ("ihk-heilbronn-franken", "ba-statistik-dateien", "bibb-ausbildungsmarkt"):
+    for partner in ("ihk-heilbronn-franken", "ba-statistik-dateien", "bibb-ausbildungsmarkt", "fachkraeftebuendnis-heilbronn-franken"):
         assert "no drop folder: set LABOUR_MONITOR_PARTNER_FILES" in lines[partner]
     assert "Traceback" not in captured.out + captured.err
 
@@ -115,6 +115,6 @@ def test_the_command_with_no_network_and_no_credentials_exits_within_3_minutes_w
     took = time.monotonic() - started
     failed = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("FAILED:")]
     assert done.returncode == 1 and took < 180, (took, done.stdout[-3000:], done.stderr[-3000:])
-    assert len(failed) == 6, failed
+    assert len(failed) == 7, failed
     assert sum("did not answer" in line for line in failed) == 2  # Eurostat and the BA, each once
     assert "Traceback" not in done.stdout + done.stderr and "Error logging to API" not in done.stderr

@@ -40,6 +40,7 @@ class Run:
     proc: subprocess.Popen
     started: float
     lines: list[tuple[float, str]] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def read(self) -> None:
         for line in self.proc.stderr:
@@ -74,7 +75,8 @@ def start(world, recordings: str) -> Run:
                             cwd=REPO, env=env | {"LABOUR_MONITOR_RECORDINGS": str(tmp_path / recordings)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     run = Run(proc, time.monotonic())
-    threading.Thread(target=run.read, daemon=True).start()
+    run.reader = threading.Thread(target=run.read, daemon=True)
+    run.reader.start()
     return run
 
 
@@ -151,13 +153,18 @@ def test_runs_killed_at_random_moments_never_stop_the_next_run(world):
             os.kill(killed.proc.pid, signal.SIGKILL)  # the run's own PID, not its process group
             killed.proc.wait()
             killed_at = time.monotonic()
-            record = read_mirror(data)  # the holder record in the data folder: did it hold the slot when it died?
-            holds_slot = record is not None and record.pid == killed.proc.pid
-            held_at_kill.append(holds_slot)
             deadline = time.monotonic() + 10
             while _alive(family) and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert not _alive(family), f"killed {what}: left behind {[p.cmdline() for p in _alive(family)]}"
+            killed.reader.join(timeout=10)  # every line it wrote before it died
+            # did it hold the slot when it died? Its holder record is in the data folder; a run killed after
+            # "releasing write slot" may have given the slot back already and left only its record (which the
+            # next run replaces without anything to reclaim)
+            record = read_mirror(data)
+            holds_slot = (record is not None and record.pid == killed.proc.pid
+                          and not any("releasing write slot" in line for _, line in killed.lines))
+            held_at_kill.append(holds_slot)
 
             value, runs = published(data)  # intact, and the last completed run's figures
             assert (value, runs) in ((value_before, runs_before), (AFTER if new == "after" else BEFORE, runs_before + 1)), \

@@ -40,8 +40,8 @@ def query(data_dir, sql, params=()):
 
 def test_nightly_fills_and_publishes_the_warehouse_from_the_sample(tmp_path):
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"loaded": 34}  # 28 GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
-    # and the two BIBB Ausbildungsmarkt workbooks (one request, one batch per agency's workbook)
+    assert summary["batches"] == {"loaded": 35}  # 28 GENESIS requests, one Eurostat, one IHK file, two BA Pendler files,
+    # the two BIBB Ausbildungsmarkt workbooks (one request, one batch per agency's workbook) and the alliance's register
     assert summary["warehouse"] == str(tmp_path / "labour_monitor.duckdb")
     rows = dict(
         ((i, p), v)
@@ -59,9 +59,9 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    # 13 GENESIS requests of the tables with an `Updated` stamp are not downloaded; the rest (no stamp, or a file) are,
-    # and have the data last loaded: not parsed. Each BIBB workbook too: its request names the file.
-    assert summary["batches"] == {"skipped": 13, "unchanged": 21}
+    # 13 GENESIS requests of the tables with an `Updated` stamp are not downloaded; the rest (no stamp, a file, the
+    # register) are, and have the data last loaded: not parsed. Each BIBB workbook too: its request names the file.
+    assert summary["batches"] == {"skipped": 13, "unchanged": 22}
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
@@ -243,10 +243,10 @@ def test_a_retried_flow_run_does_not_download_again_what_it_already_got(tmp_path
     summary = nightly.with_options(retries=1, retry_delay_seconds=0)(data_dir=str(tmp_path))
 
     assert attempts == [28, 28]  # the retry downloaded nothing (28 GENESIS data requests)
-    assert summary["batches"] == {"loaded": 34}  # and the Eurostat request and the five partner files (two BIBB workbooks)
+    assert summary["batches"] == {"loaded": 35}  # and the Eurostat request, the five partner files (two BIBB workbooks) and the register
     assert query(tmp_path, "SELECT count(*) FROM marts.observations_latest") == [(2902,)]
     logs = logs_of(summary["run_id"])
-    assert sum("not downloaded again" in m for m in logs) == 33  # per request: the two BIBB workbooks are one
+    assert sum("not downloaded again" in m for m in logs) == 34  # per request: the two BIBB workbooks are one
     summaries = [text for key, text in artifact_list(summary["run_id"]) if key == "nightly-summary"]
     assert [text.splitlines()[0] for text in summaries] == ["# nightly: stopped before publishing", "# nightly: completed"]
     assert "OSError: disk full while building the marts" in summaries[0]

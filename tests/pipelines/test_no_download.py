@@ -96,7 +96,7 @@ def test_an_unchanged_update_stamp_skips_the_download_and_ops_says_why(tmp_path,
     assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 7
     summary = nightly(data_dir=str(tmp_path))
     assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 7  # none in the second run
-    assert summary["batches"] == {"skipped": 13, "unchanged": 21} and summary["rows_new"] == summary["rows_revised"] == 0
+    assert summary["batches"] == {"skipped": 13, "unchanged": 22} and summary["rows_new"] == summary["rows_revised"] == 0
     rows = requests_of(tmp_path, summary["run_id"])
     assert outcomes(rows, POP) == {("skipped", False): 6} and outcomes(rows, EMPLOYEES) == {("skipped", False): 7}
     reason = next(r for t, _, _, _, r in rows if t == POP)
@@ -142,7 +142,7 @@ def test_force_downloads_every_table(tmp_path, world, monkeypatch):
     world.next_run()
     summary = nightly(data_dir=str(tmp_path), force=True)
     assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 7
-    assert summary["batches"] == {"unchanged": 34} and summary["forced"]
+    assert summary["batches"] == {"unchanged": 35} and summary["forced"]
     rows = requests_of(tmp_path, summary["run_id"])
     assert {(outcome, downloaded, forced) for _, outcome, downloaded, forced, _ in rows} == {("unchanged", True, True)}
     assert all(reason.startswith("forced (--force)") for *_, reason in rows)

@@ -172,9 +172,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
             _stop(proc)
 
 
-def test_deploy_registers_the_five_deployments_on_a_process_pool_and_the_nightly_schedule(server):
+def test_deploy_registers_the_six_deployments_on_a_process_pool_and_the_nightly_schedule(server):
     assert server.api("GET", "/work_pools/labour-monitor").json()["type"] == "process"
-    for name in ("nightly", "ingest-source", "build-marts", "backfill", "report"):
+    for name in ("nightly", "ingest-source", "build-marts", "backfill", "report", "review"):
         deployment = server.deployment(name)
         assert deployment["work_pool_name"] == "labour-monitor"
         assert deployment["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(REPO)}}]
@@ -198,6 +198,11 @@ def test_deploy_registers_the_five_deployments_on_a_process_pool_and_the_nightly
     # the report is rebuilt on demand, for chosen regions or every partner region
     report = server.deployment("report")["parameter_openapi_schema"]["properties"]
     assert list(report) == ["regions", "data_dir"] and "heilbronn-franken" in report["regions"]["items"]["enum"]
+    # the alliance's yearly review of its goals, on demand: as published now or at the end of a given day
+    review = server.deployment("review")
+    assert list(review["parameter_openapi_schema"]["properties"]) == ["alliance", "year", "as_of", "data_dir"]
+    assert all(field.get("description") for field in review["parameter_openapi_schema"]["properties"].values())
+    assert review["parameters"] == {"alliance": "heilbronn-franken", "year": 2025}
     backfill = server.deployment("backfill")
     assert backfill["parameter_openapi_schema"]["required"] == ["first_year", "last_year"]
     assert backfill["parameters"] == {"first_year": 2023, "last_year": 2024, "live": False}

@@ -35,3 +35,15 @@ def test_the_report_flow_builds_the_regions_asked_for_and_links_them(tmp_path):
     artifacts = artifacts_of(str(state.state_details.flow_run_id))
     assert (tmp_path / "report" / "index.html").as_uri() in artifacts["report-link"]
     assert "Pages written: 1" in artifacts["report-summary"]
+
+
+def test_the_review_flow_writes_the_alliance_s_review_and_links_it(tmp_path):
+    from pipelines.flows import review
+
+    nightly(data_dir=str(tmp_path))  # loads the sample's example register
+    state = review(alliance="heilbronn-franken", year=2025, data_dir=str(tmp_path), return_state=True)
+    summary = state.result()
+    page = tmp_path / "report" / "review" / "heilbronn-franken-2025.html"
+    assert summary["review"] == str(page) and page.exists() and (tmp_path / "report" / "review" / "heilbronn-franken-2025.xlsx").exists()
+    artifacts = artifacts_of(str(state.state_details.flow_run_id))
+    assert page.as_uri() in artifacts["review-link"] and "Excel" in artifacts["review-summary"]

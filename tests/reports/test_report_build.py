@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from reports.build import ReportError, build_report
 from reports.formats import number, parse_number
 from reports.layout import load_layout
+from tests.conftest import REPO
 
 HF = "heilbronn-franken"
 HF_KREISE = ("08121", "08125", "08126", "08127", "08128")
@@ -120,10 +121,31 @@ def test_the_csv_download_holds_the_plotted_numbers_unrounded(report, published)
                                        WHERE region_code = ? AND indicator_id = 'population' AND newest""", [HF]))
     assert got == expected and len(got) == 5
     assert rows[-1][0].startswith("Quelle: © Statistische Ämter des Bundes und der Länder")
-    # the XLSX holds the same table, numbers as numbers (read back as a spreadsheet program reads it)
-    sheet = load_workbook(published / "report" / "downloads" / HF / "demografie-population-kreise.xlsx").active
-    table = [[c.value for c in row] for row in sheet.iter_rows()]
+    # the page's workbook holds the same table in the sheet the chart's link names, numbers as numbers (read back
+    # as a spreadsheet program reads it)
+    html = report.pages[HF].read_text(encoding="utf-8")
+    figure = html[html.index('id="demografie-population-kreise"'):]
+    link = re.search(r'<a href="\.\./downloads/heilbronn-franken/([^"]+\.xlsx)" download>XLSX</a> \(Blatt „([^“]+)“\)', figure)
+    book = load_workbook(published / "report" / "downloads" / HF / link[1])
+    table = [[c.value for c in row] for row in book[link[2]].iter_rows()]
+    assert table[0] == ["Bevölkerung: die Kreise von Heilbronn-Franken", None, None]
     assert table[4] == ["Rang", "Region", "Personen"] and {r[1]: r[2] for r in table[5:]} == expected
+    # its first sheet lists every chart of the page with its sheet
+    contents = [[c.value for c in row] for row in book["Inhalt"].iter_rows(min_row=2)]
+    assert [r[0] for r in contents] == book.sheetnames[1:] and [r[1] for r in contents] == [
+        c.split("</h3>")[0] for c in re.findall(r'<figure class="chart[^>]*>\s*<figcaption>\s*<h3>([^<]+</h3>)', html)]
+
+
+def test_a_page_loads_only_the_reports_own_copies_of_the_chart_scripts(report):
+    """Vega, Vega-Lite and vega-embed from the pinned npm packages, copied into the report: no CDN."""
+    html = report.pages[HF].read_text(encoding="utf-8")
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts == ["../assets/vendor/vega.min.js", "../assets/vendor/vega-lite.min.js", "../assets/vendor/vega-embed.min.js",
+                       "../assets/charts.js"]
+    packages = REPO / "expectations" / "assets" / "node_modules"
+    for script, package in zip(scripts[:3], ("vega", "vega-lite", "vega-embed"), strict=True):
+        copy = (report.pages[HF].parent / script).resolve()
+        assert copy.read_bytes() == (packages / package / "build" / copy.name).read_bytes()
 
 
 def test_a_rate_is_ranked_against_the_state_and_a_count_without_a_reference_line(report, published):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,16 @@ def test_numbers_and_periods_read_as_in_german_print():
 CAPTION = charts.Caption("Bevölkerung", "Personen", "2023 bis 2024", "Quelle", "dl-de/by-2-0")
 
 
+def plotted(chart: charts.Chart) -> list[dict]:
+    """The rows a chart's Vega-Lite spec draws."""
+    return chart.spec["data"]["values"]
+
+
+def layers(spec: dict) -> list[dict]:
+    """Every layer of a spec, nested ones included."""
+    return [x for layer in spec.get("layer", []) for x in (layer, *layers(layer))]
+
+
 def test_a_line_chart_tables_exactly_its_points_and_a_withheld_figure_stays_a_flagged_gap():
     series = [charts.Series("Heilbronn-Franken", (charts.Point(1, "2023", 934653.0), charts.Point(2, "2024", None, "geheim"))),
               charts.Series("Baden-Württemberg", (charts.Point(1, "2023", 11230740.0), charts.Point(2, "2024", 11245898.0)), "state")]
@@ -43,7 +54,21 @@ def test_a_line_chart_tables_exactly_its_points_and_a_withheld_figure_stays_a_fl
     assert chart.table.columns == ("Zeitraum", "Heilbronn-Franken", "Baden-Württemberg")
     assert chart.table.values == (("2023", 934653.0, 11230740.0), ("2024", None, 11245898.0))
     assert chart.table.cells[1] == ("2024", "– (geheim)", "11.245.898")  # never a 0 in its place
-    assert '<title id="c-t">Bevölkerung</title>' in chart.svg and chart.svg.count("<circle") == 3
+    # the chart draws the table's numbers; the withheld one is null, and the line breaks there
+    drawn = {(r["period"], r["series"]): r["value"] for r in plotted(chart)}
+    assert drawn == {(row[0], name): v for row in chart.table.values for name, v in zip(chart.table.columns[1:], row[1:], strict=True)}
+    (line,) = [x["mark"] for x in layers(chart.spec) if x.get("mark", {}).get("type") == "line"]
+    assert line["invalid"] == "break-paths-filter-domains"
+    assert chart.spec["description"].startswith("Bevölkerung. Personen, 2023 bis 2024: Heilbronn-Franken; Baden-Württemberg")
+    json.dumps(chart.spec, allow_nan=False)  # the page embeds it as JSON
+
+
+def test_an_index_chart_draws_its_base_line_and_formats_numbers_in_the_pages_locale():
+    series = [charts.Series("Heilbronn-Franken", (charts.Point(1, "2023", 100.0), charts.Point(2, "2024", 100.1)))]
+    chart = charts.line_chart("i", CAPTION, series, 1, baseline=100.0)
+    assert [x["encoding"]["y"] for x in layers(chart.spec) if x.get("mark", {}).get("type") == "rule"] == [{"datum": 100.0}]
+    (tooltip,) = [x["mark"]["tooltip"]["expr"] for x in layers(chart.spec) if "tooltip" in x.get("mark", {})]
+    assert '"Personen": format(datum.value, ",.1f")' in tooltip  # d3-format: the page's de-DE locale makes it 100,1
 
 
 def test_a_ranked_bar_chart_keeps_the_marts_ranks_and_draws_the_reference_line():
@@ -51,14 +76,21 @@ def test_a_ranked_bar_chart_keeps_the_marts_ranks_and_draws_the_reference_line()
     chart = charts.ranked_bar_chart("b", CAPTION, bars, 1, "Quote", charts.Reference("Baden-Württemberg", 3.8))
     assert [row[:2] for row in chart.table.values] == [("1", "Heilbronn"), ("2", "Hohenlohekreis"), ("", "Main-Tauber"),
                                                        ("", "Baden-Württemberg (Referenz)")]
-    assert chart.svg.count("<rect") == 2 and 'class="reference"' in chart.svg
+    assert [(r["region"], r["value"], r["text"]) for r in plotted(chart)] == [
+        ("Heilbronn", 4.1, "4,1"), ("Hohenlohekreis", 3.0, "3,0"), ("Main-Tauber", None, "– (geheim)")]  # no bar, its label says why
+    (bar,) = [x for x in layers(chart.spec) if x.get("mark", {}).get("type") == "bar"]
+    assert bar["encoding"]["y"]["sort"] == ["Heilbronn", "Hohenlohekreis", "Main-Tauber"]
+    (rule,) = [x for x in layers(chart.spec) if x.get("mark", {}).get("type") == "rule"]
+    assert rule["data"]["values"] == [{"reference": "Baden-Württemberg: 3,8", "value": 3.8}]
 
 
 def test_a_release_chart_draws_one_line_per_release():
     releases = [charts.Series("Stand Juli 2021", (charts.Point(2035, "2035", 78000.0),)),
                 charts.Series("Stand Juni 2022", (charts.Point(2022, "2022", 3000.0), charts.Point(2035, "2035", 81000.0)))]
     chart = charts.release_chart("r", CAPTION, releases, 0)
-    assert chart.kind == "release" and chart.svg.count('data-series="Stand') == 2
+    colour = next(x["encoding"]["color"] for x in layers(chart.spec) if "color" in x.get("encoding", {}))
+    assert chart.kind == "release" and colour["field"] == "series" and colour["scale"]["domain"] == ["Stand Juli 2021", "Stand Juni 2022"]
+    assert len(set(colour["scale"]["range"])) == 2
     assert chart.table.values == (("2022", None, 3000.0), ("2035", 78000.0, 81000.0))
 
 

@@ -52,6 +52,19 @@ def test_region_comparison_shows_the_partner_figures_for_heilbronn_franken(wareh
     assert rows == [("skilled_labour_shortage", "2035", 81_000.0, None, 1)]
 
 
+
+def test_a_change_between_figures_of_two_releases_of_the_monitor_is_none_and_says_why(warehouse):
+    """The IHK's series joins releases (Stand) of different years: 2020's surplus of the December 2020 release beside
+    2019's shortage of the 2019 release, 2021 a forecast of the 2012 release. Figures of one release only are compared;
+    across releases the change is NULL with the reason other_release."""
+    _, con = warehouse
+    rows = con.execute("""SELECT period, change_1y, change_1y_status, base_value_1y FROM marts.indicator_changes
+                          WHERE region_code = 'heilbronn-franken' AND indicator_id = 'skilled_labour_shortage'
+                          AND period IN ('2013', '2020', '2021') ORDER BY period""").fetchall()
+    assert rows == [("2013", pytest.approx(100 / 15), None, 15000.0),  # 2012 and 2013 both of the 2012 release
+                    ("2020", None, "other_release", None), ("2021", None, "other_release", None)]
+    assert con.execute("SELECT label_en FROM core.statuses WHERE status = 'other_release'").fetchone()[0].startswith("change: the base")
+
 def test_the_sample_run_loads_the_ba_pendler_exports(warehouse):
     summary, _ = warehouse
     ba = {r["table_id"]: (r["outcome"], r["rows_new"]) for r in summary["results"] if r["source_id"] == "ba-statistik-dateien"}

@@ -1,10 +1,13 @@
 -- Every region (Kreise, aggregates, state, Germany) × indicator × period, with labels, unit, status,
 -- source and licence. The macro answers for any moment: the figures as the published warehouse
 -- showed them then (core.region_values keeps every vintage); NULL = now.
+-- Whether a vintage [valid_from, valid_to) was the one shown at `as_of` (NULL = now): every as-of macro reads so.
+CREATE OR REPLACE MACRO marts.shown_at(valid_from, valid_to, as_of) AS
+    CASE WHEN as_of IS NULL THEN valid_to IS NULL
+         ELSE valid_from <= CAST(as_of AS TIMESTAMPTZ) AND coalesce(valid_to > CAST(as_of AS TIMESTAMPTZ), true) END;
+
 CREATE OR REPLACE MACRO marts.region_values_as_of(as_of) AS TABLE
-SELECT * FROM core.region_values
-WHERE CASE WHEN as_of IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST(as_of AS TIMESTAMPTZ) AND coalesce(valid_to > CAST(as_of AS TIMESTAMPTZ), true) END;
+SELECT * FROM core.region_values WHERE marts.shown_at(valid_from, valid_to, as_of);
 
 CREATE OR REPLACE MACRO marts.indicator_values_as_of(as_of) AS TABLE
 WITH v AS (

@@ -21,7 +21,8 @@ CREATE OR REPLACE MACRO marts.carried_status(status, base_status) AS
 CREATE OR REPLACE MACRO marts.change_status(change_in, value, status, base_found, base_value, base_status) AS
     CASE WHEN value IS NULL THEN CASE WHEN status = 'incomplete' THEN 'incomplete' ELSE 'withheld' END
          WHEN NOT base_found THEN 'no_base_period'
-         WHEN base_value IS NULL THEN CASE WHEN base_status = 'incomplete' THEN 'base_incomplete' ELSE 'base_withheld' END
+         WHEN base_value IS NULL THEN CASE base_status WHEN 'incomplete' THEN 'base_incomplete'
+                                                      WHEN 'other_release' THEN 'other_release' ELSE 'base_withheld' END
          WHEN change_in = 'percent' AND base_value = 0 THEN 'base_zero'
          WHEN change_in = 'percent' AND base_value < 0 THEN 'base_negative'
          ELSE marts.carried_status(status, base_status) END;
@@ -39,18 +40,30 @@ CREATE OR REPLACE MACRO marts.growth_status(change_in, value, status, base_found
 CREATE OR REPLACE MACRO marts.growth_pct(change_in, value, base_value, years) AS
     CASE WHEN change_in = 'percent' AND value > 0 AND base_value > 0 THEN (power(value / base_value, 1.0 / years) - 1) * 100 END;
 
+-- `base` when the base figure comes from the same release as the figure (or neither has one), else `otherwise`:
+-- the IHK's series joins releases of different years, and a forecast of 2012 is no base for a figure of 2020.
+CREATE OR REPLACE MACRO marts.same_release(release, base_release, base, otherwise := NULL) AS
+    CASE WHEN release IS NOT DISTINCT FROM base_release THEN base ELSE otherwise END;
+
 -- A period is its year and the rest ('2023' + '-12-31', '2026' + '-10', '2019' + ''): the base of a
 -- change over n years is the row of the same series and rest whose year is n smaller.
 CREATE OR REPLACE MACRO marts.indicator_changes_as_of(as_of) AS TABLE
-WITH v AS (  -- narrow: labels are joined last (each join below carries the columns it is given)
-    SELECT v.indicator_id, v.region_code, v.period, v.period_key, v.freq, v.value, v.unit, v.status,
+WITH releases AS (  -- the release (a partner file's Stand) each shown figure comes from; providers without: NULL
+    SELECT indicator_id, region_code, period, max(release) AS release
+    FROM core.observations WHERE release IS NOT NULL AND marts.shown_at(valid_from, valid_to, as_of) GROUP BY ALL
+), v AS (  -- narrow: labels are joined last (each join below carries the columns it is given)
+    SELECT v.indicator_id, v.region_code, v.period, v.period_key, v.freq, v.value, v.unit, v.status, rel.release,
            i.change_in, TRY_CAST(left(v.period, 4) AS INTEGER) AS year, substr(v.period, 5) AS rest
     FROM marts.region_values_as_of(as_of) v JOIN core.indicators i USING (indicator_id)
-), c AS (
+    LEFT JOIN releases rel USING (indicator_id, region_code, period)
+), c AS (  -- a base of another release is no base: its figure is not shown as one, its status says other_release
     SELECT v.*,
-           b1.period IS NOT NULL AS found_1y, b1.value AS base_value_1y, b1.status AS base_status_1y,
-           b5.period IS NOT NULL AS found_5y, b5.value AS base_value_5y, b5.status AS base_status_5y,
-           b10.period IS NOT NULL AS found_10y, b10.value AS base_value_10y, b10.status AS base_status_10y
+           b1.period IS NOT NULL AS found_1y, marts.same_release(v.release, b1.release, b1.value) AS base_value_1y,
+           marts.same_release(v.release, b1.release, b1.status, otherwise := 'other_release') AS base_status_1y,
+           b5.period IS NOT NULL AS found_5y, marts.same_release(v.release, b5.release, b5.value) AS base_value_5y,
+           marts.same_release(v.release, b5.release, b5.status, otherwise := 'other_release') AS base_status_5y,
+           b10.period IS NOT NULL AS found_10y, marts.same_release(v.release, b10.release, b10.value) AS base_value_10y,
+           marts.same_release(v.release, b10.release, b10.status, otherwise := 'other_release') AS base_status_10y
     FROM v
     LEFT JOIN v b1 ON b1.indicator_id = v.indicator_id AND b1.region_code = v.region_code AND b1.freq = v.freq
                   AND b1.rest = v.rest AND b1.year = v.year - 1
@@ -88,7 +101,8 @@ CREATE OR REPLACE VIEW marts.indicator_changes AS
 SELECT * FROM marts.indicator_changes_as_of(NULL);
 
 COMMENT ON MACRO marts.carried_status IS 'The first carried status of catalog/statuses.yaml (provisional, estimated, ...) among the two ends of a change; NULL when neither has one.';
-COMMENT ON MACRO marts.change_status IS 'Why a change is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, base_zero, base_negative), else the status it carries.';
+COMMENT ON MACRO marts.change_status IS 'Why a change is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, other_release, base_zero, base_negative), else the status it carries.';
+COMMENT ON MACRO marts.same_release IS 'The base (figure or status) when it comes from the same release as the figure (or neither is dated by a release), else `otherwise`.';
 COMMENT ON MACRO marts.change IS 'value − base value for rates, shares and figures per inhabitant (change_in points), else the change in % of a positive base value.';
 COMMENT ON MACRO marts.growth_status IS 'Why an average annual growth rate is NULL (not_a_count, not_positive, or the reasons of a change), else the status it carries.';
 COMMENT ON MACRO marts.growth_pct IS 'Average annual growth in % over `years` years, ((value / base value)^(1 / years) − 1) × 100, for counts positive at both ends.';
@@ -111,15 +125,15 @@ COMMENT ON COLUMN marts.indicator_changes.unit IS 'Unit of value and of the base
 COMMENT ON COLUMN marts.indicator_changes.status IS 'Status of the figure.';
 COMMENT ON COLUMN marts.indicator_changes.change_unit IS 'Unit of the changes: % of the base value (counts and amounts), percentage points (rates and shares in percent) or the unit itself (per 1000 inhabitants, EUR per inhabitant: value − base value); from core.indicators.change_in.';
 COMMENT ON COLUMN marts.indicator_changes.base_period_1y IS 'The same period one year earlier (monthly: 12 months), whether or not the warehouse has it.';
-COMMENT ON COLUMN marts.indicator_changes.base_value_1y IS 'The figure of base_period_1y (NULL when missing, withheld or incomplete).';
+COMMENT ON COLUMN marts.indicator_changes.base_value_1y IS 'The figure of base_period_1y (NULL when missing, withheld, incomplete or of another release).';
 COMMENT ON COLUMN marts.indicator_changes.change_1y IS 'Change against base_period_1y in change_unit: in % for counts and amounts, in points for rates, shares and figures per inhabitant; NULL with the reason in change_1y_status.';
-COMMENT ON COLUMN marts.indicator_changes.change_1y_status IS 'Why change_1y is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, base_zero, base_negative), else the carried status of its two ends (provisional, estimated, ...) or NULL.';
+COMMENT ON COLUMN marts.indicator_changes.change_1y_status IS 'Why change_1y is NULL (withheld, incomplete, no_base_period, base_withheld, base_incomplete, other_release, base_zero, base_negative), else the carried status of its two ends (provisional, estimated, ...) or NULL.';
 COMMENT ON COLUMN marts.indicator_changes.base_period_5y IS 'The same period five years earlier (monthly: 60 months), whether or not the warehouse has it.';
-COMMENT ON COLUMN marts.indicator_changes.base_value_5y IS 'The figure of base_period_5y (NULL when missing, withheld or incomplete).';
+COMMENT ON COLUMN marts.indicator_changes.base_value_5y IS 'The figure of base_period_5y (NULL when missing, withheld, incomplete or of another release).';
 COMMENT ON COLUMN marts.indicator_changes.change_5y IS 'Change against base_period_5y in change_unit; NULL with the reason in change_5y_status.';
 COMMENT ON COLUMN marts.indicator_changes.change_5y_status IS 'Why change_5y is NULL, else the carried status of its two ends or NULL (as change_1y_status).';
 COMMENT ON COLUMN marts.indicator_changes.base_period_10y IS 'The same period ten years earlier (monthly: 120 months), whether or not the warehouse has it.';
-COMMENT ON COLUMN marts.indicator_changes.base_value_10y IS 'The figure of base_period_10y (NULL when missing, withheld or incomplete).';
+COMMENT ON COLUMN marts.indicator_changes.base_value_10y IS 'The figure of base_period_10y (NULL when missing, withheld, incomplete or of another release).';
 COMMENT ON COLUMN marts.indicator_changes.change_10y IS 'Change against base_period_10y in change_unit; NULL with the reason in change_10y_status.';
 COMMENT ON COLUMN marts.indicator_changes.change_10y_status IS 'Why change_10y is NULL, else the carried status of its two ends or NULL (as change_1y_status).';
 COMMENT ON COLUMN marts.indicator_changes.cagr_5y_pct IS 'Average annual growth over five years in %, ((value / base_value_5y)^(1/5) − 1) × 100: counts and amounts positive at both ends only.';

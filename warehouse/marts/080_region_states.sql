@@ -28,8 +28,8 @@ COMMENT ON COLUMN marts.region_states.region_code IS 'Region (core.regions); Ger
 COMMENT ON COLUMN marts.region_states.state_code IS 'Its state (for a state: itself); NULL when its members lie in several states.';
 COMMENT ON COLUMN marts.region_states.country_code IS 'The country (DG).';
 
--- How a figure is read: 'relative' for rates, shares and figures per inhabitant (their unit is percent or
--- "… per …"): compared as they are, against the state's level, changes in points; 'count' for everything else:
--- drawn as an index, changes in %.
-CREATE OR REPLACE MACRO marts.measure_of(unit) AS
-    CASE WHEN unit = 'percent' OR unit LIKE 'per %' OR unit LIKE '% per %' THEN 'relative' ELSE 'count' END;
+-- How a figure is read, from the catalog's one rule (core.indicators.change_in, catalog/models.py): 'relative' for
+-- rates, shares and figures per inhabitant (changes in points): compared as they are, against the state's level;
+-- 'count' for everything else (changes in %): drawn as an index.
+CREATE OR REPLACE MACRO marts.measure_of(change_in) AS
+    CASE change_in WHEN 'points' THEN 'relative' ELSE 'count' END;

@@ -26,7 +26,7 @@ WITH v AS (
     UNION ALL SELECT region_code, country_code, 'country' FROM marts.region_states
 )
 SELECT b.region_code, r.name_de AS region_name_de, b.indicator_id, i.label_de AS indicator_label_de, i.topic,
-       p.unit, marts.measure_of(p.unit) AS measure,
+       p.unit, marts.measure_of(i.change_in) AS measure,
        s.series_code, sr.name_de AS series_name_de, s.series_role,
        p.period, p.period_key, p.period_index, p.freq, p.value, p.status,
        bp.period AS base_period,

@@ -16,7 +16,7 @@ WITH v AS (
     WINDOW w AS (PARTITION BY m.region_code, v.indicator_id, v.period ORDER BY v.value DESC NULLS LAST)
 )
 SELECT k.region_code, r.name_de AS region_name_de, k.indicator_id, i.label_de AS indicator_label_de, i.topic,
-       k.unit, marts.measure_of(k.unit) AS measure, k.period, k.period_index, k.freq,
+       k.unit, marts.measure_of(i.change_in) AS measure, k.period, k.period_index, k.freq,
        k.period_index = max(k.period_index) FILTER (WHERE k.value IS NOT NULL) OVER (PARTITION BY k.region_code, k.indicator_id) AS newest,
        k.member_code, mr.name_de AS member_name_de, k.value, k.status, k.rank_in_region, k.members_with_value,
        len(r.members) AS members, s.state_code AS reference_code, sr.name_de AS reference_name_de,

@@ -23,7 +23,8 @@ WITH releases AS (
     WHERE NOT coalesce(try_cast(left(c.period, 4) AS INTEGER) > try_cast(left(rel.release, 4) AS INTEGER), false)
 )
 SELECT indicator_id, indicator_label_de, topic, region_code, region_name_de, region_level, period, freq, value, unit,
-       marts.measure_of(unit) AS measure, status, release, previous_period, change_previous, change_previous_pct,
+       marts.measure_of((SELECT i.change_in FROM core.indicators i WHERE i.indicator_id = c.indicator_id)) AS measure,
+       status, release, previous_period, change_previous, change_previous_pct,
        period_5_back, change_5_periods, change_5_periods_pct,
        CASE WHEN wanted THEN reference_code END AS reference_code,
        CASE WHEN wanted THEN reference_name_de END AS reference_name_de,
