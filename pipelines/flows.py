@@ -84,10 +84,6 @@ def _transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's retry_
     return isinstance(exc, SourceError) and exc.retryable
 
 
-# The default cache policy (inputs + task source + flow run id) with persisted results: a retried flow
-# run gets the payloads its earlier attempt downloaded. Bad credentials, missing tables and the like are
-# not retried (SourceError.retryable is False); network errors and 5xx are, here after the client's own
-# backoff (sources/client.py) gave up.
 @dataclass(frozen=True)
 class Fetched:
     """What the fetch task brings: the payloads, or, when the provider says nothing changed, why nothing was downloaded."""
@@ -96,6 +92,10 @@ class Fetched:
     not_modified: str | None = None
 
 
+# The default cache policy (inputs + task source + flow run id) with persisted results: a retried flow
+# run gets the payloads its earlier attempt downloaded. Bad credentials, missing tables and the like are
+# not retried (SourceError.retryable is False); network errors and 5xx are, here after the client's own
+# backoff (sources/client.py) gave up.
 @task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, persist_result=True)
 def fetch(request: TableRequest, settings: Settings, upstream: Upstream | None = None) -> Fetched:
     """Download one table (split by years if the provider asks), unless the provider says it is the `upstream` the
