@@ -192,7 +192,7 @@ def test_deploy_registers_the_six_deployments_on_a_process_pool_and_the_nightly_
     assert starts and all((t.hour, t.minute) == (2, 0) for t in starts), starts
 
     form = server.deployment("ingest-source")["parameter_openapi_schema"]["properties"]
-    assert list(form) == ["source", "tables", "first_year", "last_year", "regions", "live", "data_dir", "file"]
+    assert list(form) == ["source", "tables", "first_year", "last_year", "regions", "live", "data_dir", "file", "force"]
     assert all(field.get("description") for field in form.values())
     assert "regionalstatistik" in form["source"]["enum"] and "heilbronn-franken" in form["regions"]["items"]["enum"]
     # the report is rebuilt on demand, for chosen regions or every partner region
