@@ -95,28 +95,46 @@ def _check_expectations(gx) -> list:  # noqa: ANN001
 
 
 class Validator:
-    """One GX file context per data directory; build it once per run, call `validate` per batch."""
+    """One GX file context per data directory; build it once per run, call `validate` per batch.
+
+    The GX context, its suites and checkpoints are made at the first `validate`: importing GX and making them takes
+    seconds, which a run that validates nothing (every table unchanged upstream) does not spend."""
 
     def __init__(self, root: Path, catalog: Catalog, rules: dict[str, TableRules] | None = None) -> None:
         """`rules`: the per-table checks; default: expectations/rules.yaml, checked against `catalog`."""
+        self.catalog = catalog
+        self.rules = load_rules(catalog) if rules is None else rules
+        self.root = root
+        self._ctx: Any = None
+        self.checkpoints: dict[str, Any] = {}
+
+    @property
+    def ctx(self) -> Any:
+        if self._ctx is None:
+            self._ctx = self._context()
+        return self._ctx
+
+    def _checkpoint(self, name: str) -> Any:
+        if self._ctx is None:
+            self._ctx = self._context()  # makes the checkpoints too
+        return self.checkpoints[name]
+
+    def _context(self) -> Any:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        self.catalog = catalog
-        self.rules = load_rules(catalog) if rules is None else rules
-        root.mkdir(parents=True, exist_ok=True)
-        self.ctx = gx.get_context(mode="file", project_root_dir=str(root))
+        self.root.mkdir(parents=True, exist_ok=True)
+        ctx = gx.get_context(mode="file", project_root_dir=str(self.root))
         # No progress bars per batch on the console: the run's own summary says what happened.
-        self.ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        source = self.ctx.data_sources.add_or_update_pandas("labour_monitor")
-        self.checkpoints = {}
+        ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        source = ctx.data_sources.add_or_update_pandas("labour_monitor")
         for name, expectations in (("observations", _generic_expectations(gx)), ("table_checks", _check_expectations(gx))):
             asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
             definition = next((b for b in asset.batch_definitions if b.name == "batch"), None) or asset.add_batch_definition_whole_dataframe("batch")
             suite = gx.ExpectationSuite(name=name, expectations=expectations)
-            suite = self.ctx.suites.add_or_update(suite)
-            vd = self.ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=definition, suite=suite))
-            self.checkpoints[name] = self.ctx.checkpoints.add_or_update(
+            suite = ctx.suites.add_or_update(suite)
+            vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=definition, suite=suite))
+            self.checkpoints[name] = ctx.checkpoints.add_or_update(
                 gx.Checkpoint(
                     name=name,
                     validation_definitions=[vd],
@@ -125,10 +143,14 @@ class Validator:
                                    if name == "observations" else ["check", "indicator_id", "region_code", "period"]},
                 )
             )
+        return ctx
 
     def build_docs(self) -> Path:
         """Render the Data Docs site from the stored results, with its styles and scripts served from the site
-        itself (expectations/docs_assets.py); return its index page."""
+        itself (expectations/docs_assets.py); return its index page. Nothing validated since the site was rendered
+        (the context never made): the site stays as it is."""
+        if self._ctx is None and self.docs_index.exists():
+            return self.docs_index
         self.ctx.build_data_docs()
         try:
             localise(self.docs_index.parent)
@@ -138,13 +160,14 @@ class Validator:
 
     @property
     def docs_index(self) -> Path:
-        return Path(self.ctx.root_directory) / "uncommitted" / "data_docs" / "local_site" / "index.html"
+        # GX's file context keeps its project in <root>/gx (its root_directory)
+        return self.root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
     def _run(self, name: str, df: pd.DataFrame, params: dict[str, Any], verdict: Verdict, label: str, run_name: str) -> None:
         from great_expectations.core.run_identifier import RunIdentifier
 
         # The run name is what Data Docs list the result under: the request, not GX's "__none__".
-        result = self.checkpoints[name].run(batch_parameters={"dataframe": df}, expectation_parameters=params,
+        result = self._checkpoint(name).run(batch_parameters={"dataframe": df}, expectation_parameters=params,
                                             run_id=RunIdentifier(run_name=run_name))
         for run in result.run_results.values():
             verdict.gx_results.append(run.to_json_dict())

@@ -17,9 +17,15 @@ from sources.registry import provider
 from warehouse.batches import Accepted, AcceptedRegister, Rejected, take_batch
 from warehouse.ops import BatchResult, record_outcome
 
-__all__ = ["BatchResult", "RunHadFailures", "process_payload", "record_failure", "summarise"]
+__all__ = ["BatchResult", "RunHadFailures", "fingerprint_of", "process_payload", "record_failure", "record_skip", "summarise"]
 
 log = logging.getLogger(__name__)
+
+
+def fingerprint_of(catalog: Catalog, table: SourceTable) -> str:
+    """The fingerprint of what shapes the parse of the table's payloads: its provider's, else the catalog entries'."""
+    module = provider(catalog.sources[table.source].provider, table.source)
+    return (module.fingerprint or table_fingerprint)(catalog, table.id)
 
 
 def process_payload(
@@ -49,7 +55,7 @@ def process_payload(
             return Rejected("; ".join(verdict.critical), verdict.gx_results, verdict.failing_rows, parsed.dropped)
         return Accepted(parsed.observations, parsed.rows_read, parsed.dropped, parsed.notes, verdict.warnings)
 
-    return take_batch(con, payload, data_dir, run_id, check, (module.fingerprint or table_fingerprint)(catalog, table.id))
+    return take_batch(con, payload, data_dir, run_id, check, fingerprint_of(catalog, table))
 
 
 def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, error: Exception | str) -> BatchResult:
@@ -61,6 +67,13 @@ def record_failure(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTab
         message = str(error) if isinstance(error, SourceError) else f"source {table.source}, table {table.id}: {type(error).__name__}: {error}"
         log.error(message)
     result = BatchResult(table.source, table.id, "failed", message=message)
+    record_outcome(con, run_id, result)
+    return result
+
+
+def record_skip(con: duckdb.DuckDBPyConnection, run_id: str, table: SourceTable, reason: str) -> BatchResult:
+    """A request not downloaded because its provider says the data last loaded is unchanged: its outcome `skipped`."""
+    result = BatchResult(table.source, table.id, "skipped", message=reason)
     record_outcome(con, run_id, result)
     return result
 

@@ -18,6 +18,10 @@ from pipelines.settings import SAMPLE_DIR, Settings
 from warehouse.status import read_status
 
 
+FORCE_HELP = ("download every table, even where the provider says it is unchanged since it was loaded (its update stamp, "
+              "or 304 Not Modified); data the same as last loaded is still not parsed again")
+
+
 def _years(text: str) -> tuple[int, int]:
     first, _, last = text.partition("-")
     try:
@@ -31,14 +35,14 @@ def _years(text: str) -> tuple[int, int]:
 
 def _print_summary(summary: dict) -> None:
     print(f"\nWarehouse published: {summary['warehouse']}")
-    print(f"Mode: {summary['mode']}   batches: {summary['batches']}")
+    print(f"Mode: {summary['mode']}{'  (forced: every table downloaded)' if summary.get('forced') else ''}   batches: {summary['batches']}")
     print(f"Rows: {summary['rows_new']} new, {summary['rows_revised']} revised, {summary['rows_unchanged']} unchanged "
           "(observations, and the goals, measures and outputs of registers)")
     for r in summary["results"]:
         left_out = ", ".join(f"{why} {n}" for why, n in (r.get("dropped") or {}).items())
         print(f"  {r['source_id']:<18} {r['table_id']:<15} {r['outcome']:<11} new {r['rows_new']:>6}  revised {r['rows_revised']:>5}  "
               f"unchanged {r['rows_unchanged']:>6}" + (f"   rows left out: {left_out}" if left_out else "")
-              + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged") else ""))
+              + (f"   {r['message']}" if r["message"] and r["outcome"] in ("loaded", "unchanged", "skipped") else ""))
     for message in summary["failed"]:
         print(f"  FAILED: {message}")
     for message in summary["quarantined"]:
@@ -70,18 +74,18 @@ def _run_flow(flow_fn, **params) -> int:  # noqa: ANN001
 def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.flows import nightly
 
-    return _run_flow(nightly, live=args.live, data_dir=args.data_dir or "")
+    return _run_flow(nightly, live=args.live, data_dir=args.data_dir or "", force=args.force)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipelines.flows import ingest_source
 
     first, last = args.years or (None, None)
-    if args.file and (args.years or args.live):
-        raise ValueError("--file loads the downloaded file whole: --years and --live do not apply")
+    if args.file and (args.years or args.live or args.force):
+        raise ValueError("--file loads the downloaded file whole: --years, --live and --force do not apply")
     return _run_flow(ingest_source, source=args.source, tables=args.tables or [], first_year=first, last_year=last,
                      regions=args.regions or [], live=args.live, data_dir=args.data_dir or "",
-                     file=str(Path(args.file).resolve()) if args.file else "")
+                     file=str(Path(args.file).resolve()) if args.file else "", force=args.force)
 
 
 def _print_slot(data_dir: Path) -> None:
@@ -202,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="the nightly flow: all enabled sources, marts, publish (offline sample by default)")
     run.add_argument("--live", action="store_true", help="call the providers' APIs (needs credentials, see README)")
+    run.add_argument("--force", action="store_true", help=FORCE_HELP)
     run.set_defaults(func=cmd_run)
 
     ing = sub.add_parser("ingest", help="ingest one source")
@@ -210,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("--years", type=_years, help="FIRST-LAST or YEAR")
     ing.add_argument("--regions", nargs="+", help="regions to load: Kreise (08125), 081, 08, DG or an aggregate (heilbronn-franken)")
     ing.add_argument("--live", action="store_true")
+    ing.add_argument("--force", action="store_true", help=FORCE_HELP)
     ing.add_argument("--file", help="a table downloaded from the website (GENESIS: the flat-file zip as served, or its CSV), "
                                     "loaded like a fetched answer; its table from the file name or --tables")
     ing.set_defaults(func=cmd_ingest)

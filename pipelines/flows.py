@@ -7,6 +7,10 @@ recorded and the run goes on with the others; the run's state is Failed when any
 quarantined, and the published file then holds every batch that did load. Each run leaves a table of
 its batches and a summary as Prefect artifacts (pipelines/artifacts.py).
 
+Nothing is downloaded that the provider says is unchanged since it was loaded (pipelines/freshness.py: the
+GENESIS `Updated` stamp, HTTP conditional requests), unless the run is forced; ops.requests records for every
+request whether it was downloaded, skipped or parsed again from its stored payload, and why.
+
 Downloads are kept for the flow run (Prefect task cache keyed on request and flow run id, stored
 under data/build/fetched/<flow run id>): a flow run that is retried parses and loads again but does
 not download again what it already got. The store is removed when the run completes.
@@ -19,7 +23,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
@@ -42,17 +46,19 @@ from pipelines.artifacts import (
     publish_review_artifacts,
     publish_run_artifacts,
 )
-from pipelines.batch import BatchResult, RunHadFailures, process_payload, record_failure, summarise
+from pipelines.batch import BatchResult, RunHadFailures, fingerprint_of, process_payload, record_failure, record_skip, summarise
+from pipelines.freshness import attempt_of, failed_attempt, skipped_attempt, upstream_of, why_downloaded
 from pipelines.prefect_server import own_lease_folder
-from pipelines.providers import client_for, downloaded, unmet_precondition
+from pipelines.providers import client_for, downloaded, unmet_precondition, unpacker
 from pipelines.selection import regional_selections
 from pipelines.requests_file import read_requests
 from pipelines.settings import Settings
 from pipelines.writer import one_writer
-from sources.contract import RawPayload, TableRequest
-from sources.errors import HostUnreachable, SourceError
-from warehouse.marts import build_marts, mart_row_counts
-from warehouse.ops import record_run
+from sources.contract import RawPayload, TableRequest, Upstream
+from sources.errors import HostUnreachable, NotModified, SourceError
+from warehouse.load import stored_payloads
+from warehouse.marts import build_marts, mart_row_counts, marts_current
+from warehouse.ops import RequestAttempt, last_request, record_request, record_run
 from warehouse.publish import Paths, build_session
 from warehouse.reference import write_catalog
 
@@ -78,18 +84,30 @@ def _transient(task, task_run, state) -> bool:  # noqa: ANN001 (Prefect's retry_
     return isinstance(exc, SourceError) and exc.retryable
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What the fetch task brings: the payloads, or, when the provider says nothing changed, why nothing was downloaded."""
+
+    payloads: list[RawPayload]
+    not_modified: str | None = None
+
+
 # The default cache policy (inputs + task source + flow run id) with persisted results: a retried flow
 # run gets the payloads its earlier attempt downloaded. Bad credentials, missing tables and the like are
 # not retried (SourceError.retryable is False); network errors and 5xx are, here after the client's own
 # backoff (sources/client.py) gave up.
 @task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, persist_result=True)
-def fetch(request: TableRequest, settings: Settings) -> list[RawPayload]:
-    """Download one table (split by years if the provider asks)."""
+def fetch(request: TableRequest, settings: Settings, upstream: Upstream | None = None) -> Fetched:
+    """Download one table (split by years if the provider asks), unless the provider says it is the `upstream` the
+    warehouse holds."""
     catalog = default_catalog()
     client = client_for(catalog.sources[request.source_id], settings)
     get_run_logger().info("fetching %s (%s)", request.describe(), settings.mode)
     table = catalog.tables[request.table_id]
-    return list(client.fetch(table, request.first_year, request.last_year, request.region_params))
+    try:
+        return Fetched(list(client.fetch(table, request.first_year, request.last_year, request.region_params, upstream)))
+    except NotModified as unchanged:
+        return Fetched([], str(unchanged))
 
 
 @task(cache_policy=NO_CACHE)
@@ -167,20 +185,48 @@ def _payload_store(settings: Settings, run_id: str) -> Path:
     return stores / run_id
 
 
-def _download(request: TableRequest, settings: Settings, store: Path,
-              logger: logging.Logger | logging.LoggerAdapter) -> list[RawPayload]:
-    state = fetch.with_options(result_storage=store)(request, settings, return_state=True)
-    payloads = state.result()  # raises the task's error
+def _download(request: TableRequest, settings: Settings, store: Path, logger: logging.Logger | logging.LoggerAdapter,
+              upstream: Upstream | None) -> Fetched:
+    state = fetch.with_options(result_storage=store)(request, settings, upstream, return_state=True)
+    fetched = state.result()  # raises the task's error
     if state.name == "Cached":
         logger.info("%s: stored by an earlier attempt of this flow run, not downloaded again", request.describe())
-    return payloads
+    return fetched
+
+
+@dataclass(frozen=True)
+class _Obtained:
+    """The payloads of one request and how they were had: downloaded, or read back from storage; none when skipped."""
+
+    payloads: list[RawPayload]
+    downloaded: bool
+    reason: str
+
+
+def _obtain(con: duckdb.DuckDBPyConnection, request: TableRequest, settings: Settings, store: Path,
+            logger: logging.Logger | logging.LoggerAdapter, last: RequestAttempt | None, fingerprint: str, force: bool) -> _Obtained:
+    """Download the request unless its provider says nothing changed since the last attempt loaded it (see
+    pipelines/freshness.py); then, with a changed parse fingerprint, its stored payloads, else nothing (skipped)."""
+    fetched = _download(request, settings, store, logger, upstream_of(last, force))
+    if fetched.not_modified is None:
+        return _Obtained(fetched.payloads, True, why_downloaded(last, force, fetched.payloads))
+    assert last is not None  # only a request with a held last attempt is asked conditionally
+    if last.parse_fingerprint == fingerprint:
+        return _Obtained([], False, fetched.not_modified)
+    changed = f"the catalog entries that shape its parse changed (fingerprint {last.parse_fingerprint} -> {fingerprint})"
+    stored = stored_payloads(con, settings.data_dir, last.batches, unpacker(request.source_id, request.table_id))
+    if stored is None:
+        fetched = _download(request, settings, store, logger, None)
+        return _Obtained(fetched.payloads, True, f"unchanged upstream, but {changed} and its stored payload is missing: downloaded again")
+    return _Obtained(stored, False, f"{fetched.not_modified}; {changed}: its stored payload parsed again")
 
 
 def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings: Settings, run_id: str,
           store: Path, validator: Validator, logger: logging.Logger | logging.LoggerAdapter,
-          given: dict[TableRequest, list[RawPayload]] | None = None) -> list[BatchResult]:
+          given: dict[TableRequest, list[RawPayload]] | None = None, force: bool = False) -> list[BatchResult]:
     """Fetch, validate and load each request into the build copy; a request's failure is recorded, not raised.
-    `given`: payloads already at hand (a downloaded file), taken instead of fetching.
+    `given`: payloads already at hand (a downloaded file), taken instead of fetching. `force`: download every
+    request, whatever its provider's stamps say. What each request came to is recorded in ops.requests.
 
     A source that cannot be fetched (no credentials or drop folder; its host did not answer) is not asked
     again in this run: its remaining requests fail with the same one line."""
@@ -197,23 +243,38 @@ def _load(con: duckdb.DuckDBPyConnection, requests: list[TableRequest], settings
         table = catalog.tables[request.table_id]
         if request.source_id in cannot:
             results.append(replace(record_failure(con, run_id, table, cannot[request.source_id]), request=request.describe()))
+            record_request(con, run_id, request, failed_attempt(force, cannot[request.source_id]))
             continue
         logger.info("request %d of %d: %s", n, len(requests), request.describe())
+        fingerprint = fingerprint_of(catalog, table)
+        last = last_request(con, request)
         try:
-            for payload in given.get(request) or _download(request, settings, store, logger):
-                results.append(parse_and_load(con, payload, request, settings, run_id, validator))
+            obtained = (_Obtained(given[request], True, "a file downloaded by hand (ingest --file)") if request in given
+                        else _obtain(con, request, settings, store, logger, last, fingerprint, force))
+            if obtained.payloads:
+                batch = [parse_and_load(con, payload, request, settings, run_id, validator) for payload in obtained.payloads]
+                attempt = attempt_of(batch, obtained.payloads, obtained.downloaded, force, obtained.reason, fingerprint)
+            else:
+                assert last is not None  # nothing obtained: the provider said the data last loaded is unchanged
+                logger.info("%s: skipped, %s", request.describe(), obtained.reason)
+                batch = [record_skip(con, run_id, table, obtained.reason)]
+                attempt = skipped_attempt(last, force, obtained.reason)
         except Exception as exc:  # one request's failure must not stop the others
             failure = record_failure(con, run_id, table, exc)
-            results.append(replace(failure, request=request.describe()))
+            batch, attempt = [failure], failed_attempt(force, failure.message or str(exc))
             if isinstance(exc, HostUnreachable):
                 cannot[request.source_id] = failure.message or str(exc)
+        results += [replace(r, request=request.describe()) for r in batch]
+        record_request(con, run_id, request, attempt)
     return results
 
 
 def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: list[str] | None = None,
-               years: tuple[int, int] | None = None, regions: list[str] | None = None, file: Path | None = None) -> dict | State:
+               years: tuple[int, int] | None = None, regions: list[str] | None = None, file: Path | None = None,
+               force: bool = False) -> dict | State:
     """`file`: a table downloaded by hand from the first source's website, loaded instead of any request (read before
-    the write slot is taken: a file that is no flat file of a catalog table leaves the warehouse as it was)."""
+    the write slot is taken: a file that is no flat file of a catalog table leaves the warehouse as it was).
+    `force`: download every request, whatever its provider's stamps say."""
     logger = get_run_logger()
     run_id = _run_id()
     started = datetime.now(UTC)
@@ -233,12 +294,17 @@ def run_ingest(flow_name: str, settings: Settings, sources: list[str], tables: l
               build_session(paths, before_publish=slot.check) as con):
             # The GX project under data/validation is written too: only by the run holding the write slot.
             validator = Validator(settings.data_dir / "validation", default_catalog())
-            results = _load(con, requests, settings, run_id, store, validator, logger, given)
-            built = marts(con)
+            results = _load(con, requests, settings, run_id, store, validator, logger, given, force)
+            if any(r.outcome == "loaded" for r in results) or not marts_current(con, default_catalog()):
+                built = marts(con)
+            else:
+                built = []
+                logger.info("marts: no batch loaded, catalog and mart files as at their last build: not rebuilt")
             validator.build_docs()
             summary = summarise(results) | {
                 "run_id": run_id,
                 "mode": settings.mode,
+                "forced": force,
                 "marts": built,
                 "warehouse": str(paths.published),
                 "data_docs": str(validator.docs_index),
@@ -280,6 +346,7 @@ def ingest_source(
     live: bool = False,
     data_dir: str = "",
     file: str = "",
+    force: bool = False,
 ) -> dict | State:
     """Ingest one source on demand (some or all of its tables, some years, some regions) and publish the warehouse.
 
@@ -298,6 +365,8 @@ def ingest_source(
         file: A table downloaded from the provider's website (GENESIS: the flat-file zip as served, or the CSV in it),
             on the worker's disk, loaded instead of a request; `tables` may name its table, `regions` the Kreise it
             must hold (default: every Kreis of the scope in the states it covers). Years and `live` do not apply.
+        force: Download every table, even where the provider says it is unchanged since it was loaded (its update
+            stamp, or 304 Not Modified). Data the same as last loaded is still not parsed again.
     """
     if file:
         if first_year or last_year or live:
@@ -305,7 +374,7 @@ def ingest_source(
         settings = Settings.from_env(data_dir, "file")
         return run_ingest("ingest-source", settings, [source], tables, None, regions, file=Path(file))
     settings = Settings.from_env(data_dir, "live" if live else "replay")
-    return run_ingest("ingest-source", settings, [source], tables, _years(first_year, last_year), regions)
+    return run_ingest("ingest-source", settings, [source], tables, _years(first_year, last_year), regions, force=force)
 
 
 def _enabled_sources() -> list[str]:
@@ -313,15 +382,17 @@ def _enabled_sources() -> list[str]:
 
 
 @flow(name="nightly", log_prints=True)
-def nightly(live: bool = False, data_dir: str = "") -> dict | State:
+def nightly(live: bool = False, data_dir: str = "", force: bool = False) -> dict | State:
     """All enabled sources, then the marts, then publish the warehouse.
 
     Args:
         live: Call the providers' APIs (credentials in the worker's environment). Off: the bundled offline sample.
         data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+        force: Download every table, even where the provider says it is unchanged since it was loaded (its update
+            stamp, or 304 Not Modified). Data the same as last loaded is still not parsed again.
     """
     settings = Settings.from_env(data_dir, "live" if live else "replay")
-    return run_ingest("nightly", settings, _enabled_sources())
+    return run_ingest("nightly", settings, _enabled_sources(), force=force)
 
 
 @flow(name="backfill", log_prints=True)
@@ -332,6 +403,7 @@ def backfill(
     tables: list[TableId] = [],  # noqa: B006
     live: bool = False,
     data_dir: str = "",
+    force: bool = False,
 ) -> dict | State:
     """Load a range of past years for some or all sources and tables, then publish the warehouse.
 
@@ -343,9 +415,11 @@ def backfill(
             in the sample).
         live: Call the providers' APIs (credentials in the worker's environment). Off: the bundled offline sample.
         data_dir: Folder of the warehouse. Empty: $LABOUR_MONITOR_DATA, else ./data in the checkout.
+        force: Download every table, even where the provider says it is unchanged since it was loaded (its update
+            stamp, or 304 Not Modified). Data the same as last loaded is still not parsed again.
     """
     settings = Settings.from_env(data_dir, "live" if live else "replay")
-    return run_ingest("backfill", settings, sources or _enabled_sources(), tables, _years(first_year, last_year))
+    return run_ingest("backfill", settings, sources or _enabled_sources(), tables, _years(first_year, last_year), force=force)
 
 
 @flow(name="build-marts", log_prints=True)

@@ -8,6 +8,7 @@ start can reach a provider. Replay keeps the catalog's address: the recordings a
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -42,6 +43,13 @@ def client_for(source: Source, settings: Settings) -> Client:
     setup = ClientSetup(addressed(source, settings), http, policy, default_catalog(), settings.mode,
                         settings.recordings_dir / source.id)
     return provider(source.provider, source.id).client(setup)
+
+
+def unpacker(source_id: str, table_id: str) -> Callable[[bytes], bytes]:
+    """How the data is read from a stored body of a source's table (GENESIS: the flat file in its zip; else the body)."""
+    source = default_catalog().sources[source_id]
+    unpack = provider(source.provider, source.id).unpack
+    return (lambda body: body) if unpack is None else (lambda body: unpack(body, source.id, table_id))
 
 
 def unmet_precondition(source: Source, settings: Settings) -> str | None:

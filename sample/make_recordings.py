@@ -160,8 +160,9 @@ def build_eurostat(out: Path, rows: list[dict[str, str]]) -> None:
         list(client.fetch(catalog.tables[r.table_id], r.first_year, r.last_year, r.region_params))
 
 
-def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = None) -> None:
-    """Write recordings for REQUESTS and EUROSTAT_REQUESTS from `rows` (default: the current figures of figures.csv)."""
+def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = None, updated: dict[str, str] | None = None) -> None:
+    """Write recordings for REQUESTS and EUROSTAT_REQUESTS from `rows` (default: the current figures of figures.csv).
+    `updated`: another `Updated` stamp per table in the metadata answers (tests: a release other than the recorded one)."""
     catalog = default_catalog()
     rows = figures() if rows is None else rows
     folder = out / SOURCE
@@ -171,7 +172,9 @@ def build(out: Path = HERE / "recordings", rows: list[dict[str, str]] | None = N
         form = dict(httpx.QueryParams(request.content.decode()))
         table = form["name"]
         if request.url.path.endswith("metadata/table"):
-            return httpx.Response(200, content=metadata_body(table, *TABLES[table]), headers={"content-type": "application/json"})
+            time_range, stamp = TABLES[table]
+            return httpx.Response(200, content=metadata_body(table, time_range, (updated or {}).get(table, stamp)),
+                                  headers={"content-type": "application/json"})
         wanted = TableRequest(SOURCE, table, int(form["startyear"]), int(form["endyear"]),
                               tuple((k, form[k]) for k in ("regionalvariable", "regionalkey") if k in form))
         stamp = STAMPS[EXPORTS[wanted]]

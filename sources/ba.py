@@ -31,7 +31,8 @@ import pyarrow as pa
 
 from catalog import Catalog, Indicator, Source, SourceTable
 from sources.base import HttpClient, snippet
-from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload, Selection
+from sources.conditional import NOT_MODIFIED
+from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload, Selection, Upstream
 from sources.errors import FormatError, NoData, ProviderError
 from sources.observations import find_duplicate_keys
 from sources.periods import report_month
@@ -97,12 +98,15 @@ class BAClient(HttpClient):
         self.catalog = catalog
         self._kreis_names: dict[str, str] | None = None  # the region list, read once per client
 
-    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None) -> Iterator[RawPayload]:
+    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
+              upstream: Upstream | None = None) -> Iterator[RawPayload]:
         """Yield the table's answers for the regions, together: one batch loads whole or not at all.
 
         `regions`: `regions`, comma-separated catalog codes at levels the table has a parameter for;
         none = every catalog region of the scope at those levels. The API has no period parameter: it answers with
-        the periods it publishes, and the years select nothing.
+        the periods it publishes, and the years select nothing. `upstream`: the validators of the answers the
+        warehouse holds, sent as conditional requests; every region 304 Not Modified raises NotModified, and a
+        region answering 304 while others changed is asked again unconditionally.
         """
         regions = {k: v for k, v in (regions or {}).items() if v}
         if set(regions) - {"regions"}:
@@ -110,13 +114,14 @@ class BAClient(HttpClient):
         codes = regions["regions"].split(",") if regions else [
             r.code for r in self.catalog.regions.values() if r.level in table.region_parameters and self.catalog.in_scope(r.code)
         ]
-        answers: list[tuple[str, httpx.Response]] = []
-        for code in codes:
-            parameter, name = self.address(table, code)
-            answers.append((code, self._get(table.id, {parameter: name}, code)))
-        body = b"{" + b",".join(json.dumps(code).encode() + b":" + response.content for code, response in answers) + b"}"
+        asked = [(code, dict([self.address(table, code)])) for code in codes]
+        answers = [(code, params, self._get(table.id, params, code, upstream)) for code, params in asked]
+        self.raise_if_not_modified(table.id, [response for _, _, response in answers])
+        answers = [(code, params, self._get(table.id, params, code) if response.status_code == NOT_MODIFIED else response)
+                   for code, params, response in answers]
+        body = b"{" + b",".join(json.dumps(code).encode() + b":" + response.content for code, _, response in answers) + b"}"
         yield self.payload(table.id, self.source.base_url + table.id, {"regions": ",".join(codes)}, body,
-                           [response for _, response in answers])
+                           [response for _, _, response in answers])
 
     def address(self, table: SourceTable, code: str) -> tuple[str, str]:
         """The query parameter and the name that ask the API for one catalog region."""
@@ -139,8 +144,11 @@ class BAClient(HttpClient):
             self._kreis_names = kreis_names(response.content, self.source.id, table)
         return self._kreis_names
 
-    def _get(self, table: str, params: dict[str, str], code: str) -> httpx.Response:
-        response = self.send(self.http.build_request("GET", self.source.base_url + table, params=params), table)
+    def _get(self, table: str, params: dict[str, str], code: str, upstream: Upstream | None = None) -> httpx.Response:
+        """One region's answer, checked; a 304 Not Modified to a conditional request is returned as it is."""
+        response = self.send(self.http.build_request("GET", self.source.base_url + table, params=params), table, upstream)
+        if response.status_code == NOT_MODIFIED:
+            return response
         asked = f" for {code} ({', '.join(f'{k}={v}' for k, v in params.items())})"
         self.refuse_redirect(response, table, asked)
         self.refuse_error_status(response, table, asked, f"no table {table!r} (check its id in catalog/indicators.yaml)")

@@ -18,8 +18,9 @@ import httpx
 
 from catalog import Source
 from sources.client import RetryPolicy, send
-from sources.contract import RawPayload
-from sources.errors import FormatError, ProviderError, TableMissing
+from sources.conditional import NOT_MODIFIED, make_conditional, validator_of
+from sources.contract import RawPayload, Upstream
+from sources.errors import FormatError, NotModified, ProviderError, TableMissing
 
 _LEADING = b"\xef\xbb\xbf \r\n\t"  # a UTF-8 BOM and whitespace before the first sign of a body
 
@@ -41,8 +42,17 @@ class HttpClient:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.source, self.http, self.policy, self.sleep = source, http, policy, sleep
 
-    def send(self, request: httpx.Request, table: str | None) -> httpx.Response:
+    def send(self, request: httpx.Request, table: str | None, upstream: Upstream | None = None) -> httpx.Response:
+        """Send through the polite client; with `upstream`, as a conditional request (a 304 answer is returned as it is)."""
+        make_conditional(request, upstream)
         return send(self.http, request, source=self.source.id, table=table, policy=self.policy, sleep=self.sleep)
+
+    def raise_if_not_modified(self, table: str, answers: list[httpx.Response]) -> None:
+        """Every answer to the conditional requests of one payload was 304 Not Modified: nothing to download. (Where
+        only some were, the caller asks for those again unconditionally: a payload is made of whole answers.)"""
+        if answers and all(r.status_code == NOT_MODIFIED for r in answers):
+            raise NotModified(self.source.id, table, f"HTTP 304 Not Modified to {len(answers)} conditional request(s) "
+                              "(ETag / Last-Modified of the answers the warehouse holds): not downloaded")
 
     def refuse_redirect(self, response: httpx.Response, table: str | None, asked: str = "",
                         fix: str = "set the new base_url in catalog/sources.yaml") -> None:
@@ -76,11 +86,13 @@ class HttpClient:
     def payload(self, table: str, url: str, request: dict[str, str], body: bytes, answers: list[httpx.Response],
                 data: bytes | None = None, provider_updated: str | None = None) -> RawPayload:
         """The payload of one request: the body as served (the answers of a split request together). The
-        validators ETag and Last-Modified are kept where one answer makes the payload."""
+        validators ETag and Last-Modified are kept where one answer makes the payload, and per answer for the
+        conditional requests of the next run."""
         first, single = answers[0], len(answers) == 1
         return RawPayload(
             source_id=self.source.id, table_id=table, url=url, request=request, body=body,
             data=body if data is None else data, content_type=first.headers.get("content-type", ""),
             fetched_at=datetime.now(UTC), etag=first.headers.get("etag") if single else None,
             last_modified=first.headers.get("last-modified") if single else None, provider_updated=provider_updated,
+            validators=tuple(v for r in answers if (v := validator_of(r)) is not None),
         )

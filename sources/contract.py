@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -66,6 +67,25 @@ class TableRequest:
         return f"{self.source_id} {self.table_id} {self.first_year}-{self.last_year}" + (f" ({sel})" if sel else "")
 
 
+# The HTTP validators of one answer: (URL asked, ETag, Last-Modified).
+Validator = tuple[str, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """What the warehouse holds of a request, as its provider stamped it: the provider's update stamp of the table
+    (GENESIS metadata `Updated`) and the HTTP validators of each answer. A client given it asks whether anything
+    changed (GENESIS: compares the stamp before downloading; HTTP: conditional requests) and raises
+    `sources.errors.NotModified` instead of downloading what is unchanged."""
+
+    provider_updated: str | None = None
+    validators: tuple[Validator, ...] = ()
+
+    def validators_for(self, url: str) -> tuple[str | None, str | None] | None:
+        """(ETag, Last-Modified) of the answer to `url`, if the warehouse holds one with either."""
+        return next(((etag, modified) for asked, etag, modified in self.validators if asked == url), None)
+
+
 @dataclass(frozen=True)
 class RawPayload:
     """One provider answer for one table and request, kept exactly as served."""
@@ -81,10 +101,12 @@ class RawPayload:
     etag: str | None = None
     last_modified: str | None = None
     provider_updated: str | None = None  # the provider's own update stamp (GENESIS metadata `Updated`)
+    validators: tuple[Validator, ...] = ()  # ETag / Last-Modified of each answer that had one, for conditional requests
 
-    @property
+    @cached_property
     def sha256(self) -> str:
-        """Hash of the data, not of the body: GENESIS zips carry a new timestamp on every request."""
+        """Hash of the data, not of the body: GENESIS zips carry a new timestamp on every request. Computed once: a
+        flat file of a whole table is hundreds of MB, and the hash is asked for by the skip, the store and the load."""
         return hashlib.sha256(self.data).hexdigest()
 
 
@@ -155,10 +177,11 @@ Selection = tuple[tuple[str, str], ...]
 
 
 class Client(Protocol):
-    """Fetches one table for some years and a regional selection (provider parameters) as raw payloads."""
+    """Fetches one table for some years and a regional selection (provider parameters) as raw payloads. Given the
+    `upstream` the warehouse holds of the request, it raises `NotModified` where the provider says nothing changed."""
 
-    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
-              ) -> Iterator[RawPayload]: ...
+    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
+              upstream: Upstream | None = None) -> Iterator[RawPayload]: ...
 
 
 @dataclass(frozen=True)
@@ -191,6 +214,9 @@ class Provider:
     # (path, source, catalog, table asked for or None, Kreise it must hold or ()) -> a file downloaded from the
     # provider's website, read as a payload: it then takes the fetched path (parse, validate, load); None: no such files
     download: Callable[[Path, Source, Catalog, str | None, tuple[str, ...]], Download] | None = None
+    # (stored body, source id, table id) -> the data inside it (GENESIS: the flat file in its zip), for parsing a stored
+    # payload again; None: the body is the data
+    unpack: Callable[[bytes, str, str], bytes] | None = None
     # (catalog, table id) -> the fingerprint of the catalog entries that shape the parse of the table's payloads (stored
     # with each batch: the same data is parsed again when it changes); None: sources/fingerprint.table_fingerprint
     fingerprint: Callable[[Catalog, str], str] | None = None

@@ -62,5 +62,10 @@ class FormatError(SourceError):
     """The body is not what the provider documents: HTML, a truncated zip, changed columns, bad values."""
 
 
+class NotModified(SourceError):
+    """The provider says the request's answer is the one the warehouse holds (GENESIS: the same `Updated` stamp;
+    HTTP: 304 Not Modified to a conditional request): nothing was downloaded. Not an error of the run."""
+
+
 class MissingRecording(SourceError):
     """Replay mode has no recorded response for this request."""

@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from catalog import Catalog, Indicator, Source, SourceTable, Status
 from sources.base import HttpClient
-from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload
+from sources.conditional import NOT_MODIFIED
+from sources.contract import OBSERVATION_SCHEMA, ClientSetup, ParseResult, Provider, RawPayload, Upstream
 from sources.errors import FormatError, NoData, ProviderError, TableMissing, TooLarge, TransientError
 from sources.observations import find_duplicate_keys
 from transforms.regions import kept_codes
@@ -144,12 +145,15 @@ class EurostatClient(HttpClient):
         self.catalog = catalog
 
     def fetch(
-        self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
+        self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
+        upstream: Upstream | None = None,
     ) -> Iterator[RawPayload]:
         """Yield the dataset for the years and regions; split while Eurostat answers 413, then merged.
 
         `regions`: `geo`, a comma-separated list of NUTS codes; none = every catalog region at the
         table's levels. Every requested region must come back with data (HTTP 200 without is NoData).
+        `upstream`: the validators of the answers the warehouse holds, sent as conditional requests; every answer
+        304 Not Modified raises NotModified, and a 304 among 200s is asked again unconditionally.
         """
         regions = {k: v for k, v in (regions or {}).items() if v}
         unknown = set(regions) - {"geo"}
@@ -157,7 +161,10 @@ class EurostatClient(HttpClient):
             raise ValueError(f"source {self.source.id}, table {table.id}: unknown regional selection {sorted(unknown)}")
         geo = regions["geo"].split(",") if "geo" in regions else geo_codes(table, self.catalog)
         filters = dimension_filters(table, self.catalog)
-        answers = list(self._answers(table.id, filters, geo, startyear, endyear))
+        answers = list(self._answers(table.id, filters, geo, startyear, endyear, upstream))
+        self.raise_if_not_modified(table.id, [response for response, _ in answers])
+        answers = [(response, doc) if doc is not None else self._get(table.id, list(response.request.url.params.multi_items()))
+                   for response, doc in answers]
         covered = set().union(*(regions_with_data(doc, self.source.id, table.id) for _, doc in answers))
         missing = [g for g in geo if g.upper() not in covered]
         if missing:
@@ -172,11 +179,11 @@ class EurostatClient(HttpClient):
         return ([("format", "JSON"), ("lang", "EN")] + [(dim, code) for dim, codes in filters.items() for code in codes]
                 + [("geo", g) for g in geo] + [("sinceTimePeriod", str(start)), ("untilTimePeriod", str(end))])
 
-    def _answers(self, dataset: str, filters: dict[str, list[str]], geo: list[str], start: int, end: int
-                 ) -> Iterator[tuple[httpx.Response, dict[str, Any]]]:
+    def _answers(self, dataset: str, filters: dict[str, list[str]], geo: list[str], start: int, end: int,
+                 upstream: Upstream | None) -> Iterator[tuple[httpx.Response, dict[str, Any] | None]]:
         """The answers to one request: halved by years, then by regions, while Eurostat says it is too big."""
         try:
-            answer = self._get(dataset, self._params(filters, geo, start, end))
+            answer = self._get(dataset, self._params(filters, geo, start, end), upstream)
         except TooLarge:
             if start < end:
                 mid = (start + end) // 2
@@ -187,12 +194,16 @@ class EurostatClient(HttpClient):
                 raise
             log.info("source %s, table %s: %d-%d for %d regions too big, splitting", self.source.id, dataset, start, end, len(geo))
             for g, s, e in halves:
-                yield from self._answers(dataset, filters, g, s, e)
+                yield from self._answers(dataset, filters, g, s, e, upstream)
             return
         yield answer
 
-    def _get(self, dataset: str, params: list[tuple[str, str]]) -> tuple[httpx.Response, dict[str, Any]]:
-        response = self.send(self.http.build_request("GET", self.source.base_url + dataset, params=params), dataset)
+    def _get(self, dataset: str, params: list[tuple[str, str]], upstream: Upstream | None = None
+             ) -> tuple[httpx.Response, dict[str, Any] | None]:
+        """One answer and its JSON-stat document; None for a 304 Not Modified to a conditional request."""
+        response = self.send(self.http.build_request("GET", self.source.base_url + dataset, params=params), dataset, upstream)
+        if response.status_code == NOT_MODIFIED:
+            return response, None
         src, status = self.source.id, response.status_code
         location = response.headers.get("location", "")
         if response.is_redirect and httpx.URL(location).host == MAINTENANCE_HOST:

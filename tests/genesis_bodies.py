@@ -10,6 +10,9 @@ from sample.ffcsv import LAYOUTS, flat_file, zipped
 from sample.make_recordings import figures, flat_rows
 
 BASE = "https://www.regionalstatistik.de/genesisws/rest/2020/"
+# A `metadata/table` `Updated` stamp of a release other than the recorded one (made up): a test that changes a table's
+# recording between two runs changes its stamp too, as the provider does with a new release (else it is not downloaded).
+OTHER_RELEASE = "15.04.2026 10:00:00h"
 
 
 def population_rows(current: bool = True, periods: tuple[str, ...] = ("2022-12-31", "2023-12-31", "2024-12-31")) -> list[tuple]:

@@ -53,12 +53,13 @@ def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Pa
     its body, `check` it, and load it whole or quarantine it whole. A payload with the same data but a changed
     fingerprint is parsed again, and its outcome says so (`reparsed`)."""
     last = last_loaded(con, payload)
-    same_data = last is not None and last[0] == payload.sha256
-    if same_data and last[1] == fingerprint:
-        result = BatchResult(payload.source_id, payload.table_id, "unchanged", message="same data as the last load, not parsed")
+    same_data = last is not None and last.sha256 == payload.sha256
+    if same_data and last.parse_fingerprint == fingerprint:
+        result = BatchResult(payload.source_id, payload.table_id, "unchanged", last.batch_id,
+                             message="same data as the last load, not parsed")
     else:
         reparsed = (f"same data as the last load, parsed again: the catalog entries that shape the parse of table "
-                    f"{payload.table_id} changed (fingerprint {last[1] or 'none'} -> {fingerprint})") if same_data and last else None
+                    f"{payload.table_id} changed (fingerprint {last.parse_fingerprint or 'none'} -> {fingerprint})") if same_data and last else None
         batch_id = new_batch_id(payload.table_id)
         path = store_payload(data_dir, payload)
         verdict = check(batch_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,27 +40,71 @@ def new_batch_id(table_id: str) -> str:
     return f"{table_id}-{uuid.uuid4().hex[:12]}"
 
 
-def last_loaded(con: duckdb.DuckDBPyConnection, payload: RawPayload) -> tuple[str, str | None] | None:
-    """Hash of the data last loaded for the same source, table and request, and the parse fingerprint it was loaded with."""
+@dataclass(frozen=True)
+class LastLoad:
+    """The batch last loaded for the same source, table and request: its id, data hash and parse fingerprint."""
+
+    batch_id: str
+    sha256: str
+    parse_fingerprint: str | None
+
+
+def last_loaded(con: duckdb.DuckDBPyConnection, payload: RawPayload) -> LastLoad | None:
+    """The batch last loaded for the same source, table and request."""
     row = con.execute(
-        """SELECT sha256, parse_fingerprint FROM raw.batches WHERE source_id = ? AND table_id = ? AND request = ?::JSON
+        """SELECT batch_id, sha256, parse_fingerprint FROM raw.batches WHERE source_id = ? AND table_id = ? AND request = ?::JSON
            ORDER BY loaded_at DESC LIMIT 1""",
         [payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True)],
     ).fetchone()
-    return (row[0], row[1]) if row else None
+    return LastLoad(*row) if row else None
+
+
+def stored_payloads(con: duckdb.DuckDBPyConnection, data_dir: Path, batch_ids: tuple[str, ...],
+                    unpack: Callable[[bytes], bytes]) -> list[RawPayload] | None:
+    """The payloads of loaded batches as they were received, read back from their stored bodies (`unpack`: the data
+    inside a body); None when a batch or its stored body is missing (then the caller downloads again)."""
+    rows = {r[0]: r[1:] for r in con.execute(
+        """SELECT batch_id, source_id, table_id, url, request, fetched_at, etag, last_modified, provider_updated, payload_path
+           FROM raw.batches WHERE batch_id IN (SELECT unnest(?::VARCHAR[]))""", [list(batch_ids)]).fetchall()}
+    payloads = []
+    for batch_id in batch_ids:
+        if batch_id not in rows or not (data_dir / rows[batch_id][-1]).is_file():
+            return None
+        source_id, table_id, url, request, fetched_at, etag, last_modified, updated, path = rows[batch_id]
+        body = read_stored(data_dir / path)
+        payloads.append(RawPayload(source_id, table_id, url, json.loads(request), body, unpack(body),
+                                   _CONTENT_TYPES.get(Path(path.removesuffix(_PACKED)).suffix, ""), fetched_at, etag,
+                                   last_modified, updated))
+    return payloads
+
+
+_EXTENSIONS = {"application/zip": "zip", "text/csv": "csv", "application/json": "json"}
+_CONTENT_TYPES = {f".{ext}": content_type for content_type, ext in _EXTENSIONS.items()}
+# A body that is not an archive already (a zip, an xlsx workbook: "PK") is kept zstd-compressed: a flat file of a
+# whole table is hundreds of MB of text, and writing it raw costs more than compressing it (benchmarks/ingest.py).
+_PACKED, _CODEC = ".zst", "zstd"
 
 
 def store_payload(data_dir: Path, payload: RawPayload) -> str:
-    """Keep the body as served, content-addressed by the data hash; return its path relative to data_dir."""
-    ext = {"application/zip": "zip", "text/csv": "csv"}.get(payload.content_type.split(";")[0].strip(), "bin")
-    rel = Path("raw") / payload.source_id / payload.table_id / f"{payload.sha256}.{ext}"
+    """Keep the body as served, content-addressed by the data hash (zstd-compressed unless it is an archive already);
+    return its path relative to data_dir."""
+    ext = _EXTENSIONS.get(payload.content_type.split(";")[0].strip(), "bin")
+    packed = not payload.body.startswith(b"PK")
+    rel = Path("raw") / payload.source_id / payload.table_id / f"{payload.sha256}.{ext}{_PACKED if packed else ''}"
     target = data_dir / rel
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".part")
-        tmp.write_bytes(payload.body)
+        tmp = target.with_name(target.name + ".part")
+        with pa.output_stream(str(tmp), compression=_CODEC if packed else None) as out:
+            out.write(payload.body)
         tmp.replace(target)
     return rel.as_posix()
+
+
+def read_stored(path: Path) -> bytes:
+    """A stored body as it was served."""
+    with pa.input_stream(str(path), compression=_CODEC if path.name.endswith(_PACKED) else None) as stored:
+        return stored.read()
 
 
 def record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, payload: RawPayload, payload_path: str, rows_read: int,

@@ -4,6 +4,7 @@ of warehouse/marts/ in the order of their names."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import duckdb
 from catalog import Catalog, default_catalog
 from transforms.derive import FACT_COLUMNS, derive_values, sql_literal
 from warehouse.ops import record_territory
+from warehouse.reference import catalog_tables
 from warehouse.vintages import MergeCounts, merge_vintages
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -54,6 +56,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
         for sql in mart_files():
             con.execute(render(sql.read_text(encoding="utf-8"), catalog))
         _comment_profile_columns(con, catalog)
+        con.execute("INSERT INTO ops.mart_builds VALUES (?, ?)", [now, mart_inputs(catalog)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -62,6 +65,24 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
         con.unregister("computed_values")
         con.unregister("aggregate_checks_in")
     return [p.name for p in mart_files()]
+
+
+def mart_inputs(catalog: Catalog) -> str:
+    """Fingerprint of what the marts are built from besides core's figures: the catalog's reference tables and the
+    mart files as rendered."""
+    digest = hashlib.sha256()
+    for name, table in sorted(catalog_tables(catalog).items()):
+        digest.update(f"{name}{table.to_pylist()!r}".encode())
+    for sql in mart_files():
+        digest.update(render(sql.read_text(encoding="utf-8"), catalog).encode())
+    return digest.hexdigest()[:16]
+
+
+def marts_current(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
+    """Whether the marts were last built from this catalog and these mart files (whether core's figures changed
+    since is the caller's to know: a run that loaded no batch changed none)."""
+    row = con.execute("SELECT inputs FROM ops.mart_builds ORDER BY built_at DESC LIMIT 1").fetchone()
+    return row is not None and row[0] == mart_inputs(catalog)
 
 
 def merge_values(con: duckdb.DuckDBPyConnection, now: datetime) -> MergeCounts:

@@ -1,6 +1,8 @@
 """Every write of the `ops` schema: what happened to each batch (ops.batch_outcomes), why a batch was
-quarantined (ops.quarantine), each run (ops.runs) and what the last mart build derived on today's territory
-(ops.territory_adjustments). The pipeline says what happened; the SQL is here."""
+quarantined (ops.quarantine), each request (ops.requests: downloaded, skipped or parsed again, and why), each run
+(ops.runs) and what the last mart build derived on today's territory (ops.territory_adjustments); and the read of a
+request's last attempt, which decides whether the next run downloads it. The pipeline says what happened; the SQL is
+here."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from sources.contract import RawPayload
+from sources.contract import RawPayload, TableRequest, Validator
 
 
 @dataclass
@@ -20,7 +22,7 @@ class BatchResult:
 
     source_id: str
     table_id: str
-    outcome: str  # loaded | unchanged | quarantined | failed
+    outcome: str  # loaded | unchanged | skipped | quarantined | failed
     batch_id: str | None = None
     rows_new: int = 0
     rows_revised: int = 0
@@ -72,3 +74,48 @@ def record_territory(con: duckdb.DuckDBPyConnection, report: pa.Table, built_at:
         con.execute("INSERT INTO ops.territory_adjustments SELECT *, ? FROM territory_report", [built_at])
     finally:
         con.unregister("territory_report")
+
+
+@dataclass(frozen=True)
+class RequestAttempt:
+    """What one run did with one request, and what the warehouse then holds of it (a row of ops.requests)."""
+
+    outcome: str  # loaded | unchanged | skipped | quarantined | failed: the worst of its batches
+    downloaded: bool
+    forced: bool
+    reason: str
+    provider_updated: str | None = None
+    validators: tuple[Validator, ...] = ()
+    parse_fingerprint: str | None = None
+    batches: tuple[str, ...] = ()  # raw.batches holding the request's data
+    run_id: str | None = None  # set when read back
+
+
+def _regions(request: TableRequest) -> str:
+    return json.dumps(dict(request.regions), sort_keys=True)
+
+
+def record_request(con: duckdb.DuckDBPyConnection, run_id: str, request: TableRequest, attempt: RequestAttempt) -> None:
+    con.execute(
+        """INSERT INTO ops.requests (run_id, source_id, table_id, first_year, last_year, regions, outcome, downloaded, forced,
+               reason, provider_updated, validators, parse_fingerprint, batches, recorded_at)
+           VALUES (?, ?, ?, ?, ?, ?::JSON, ?, ?, ?, ?, ?, ?::JSON, ?, ?::JSON, ?)""",
+        [run_id, request.source_id, request.table_id, request.first_year, request.last_year, _regions(request), attempt.outcome,
+         attempt.downloaded, attempt.forced, attempt.reason, attempt.provider_updated, json.dumps([list(v) for v in attempt.validators]),
+         attempt.parse_fingerprint, json.dumps(list(attempt.batches)), datetime.now(UTC)],
+    )
+
+
+def last_request(con: duckdb.DuckDBPyConnection, request: TableRequest) -> RequestAttempt | None:
+    """The newest attempt of the same request (source, table, years and regional selection), or None."""
+    row = con.execute(
+        """SELECT outcome, downloaded, forced, reason, provider_updated, validators, parse_fingerprint, batches, run_id
+           FROM ops.requests WHERE source_id = ? AND table_id = ? AND first_year = ? AND last_year = ? AND regions = ?::JSON
+           ORDER BY recorded_at DESC LIMIT 1""",
+        [request.source_id, request.table_id, request.first_year, request.last_year, _regions(request)],
+    ).fetchone()
+    if row is None:
+        return None
+    outcome, downloaded, forced, reason, updated, validators, fingerprint, batches, run_id = row
+    return RequestAttempt(outcome, downloaded, forced, reason, updated, tuple(tuple(v) for v in json.loads(validators)),
+                          fingerprint, tuple(json.loads(batches)), run_id)

@@ -244,8 +244,8 @@ COMMENT ON TABLE ops.batch_outcomes IS 'What happened to each batch of each run.
 COMMENT ON COLUMN ops.batch_outcomes.run_id IS 'The run (ops.runs).';
 COMMENT ON COLUMN ops.batch_outcomes.source_id IS 'Source of the batch.';
 COMMENT ON COLUMN ops.batch_outcomes.table_id IS 'Provider table of the batch.';
-COMMENT ON COLUMN ops.batch_outcomes.batch_id IS 'The batch (raw.batches); NULL when nothing was received.';
-COMMENT ON COLUMN ops.batch_outcomes.outcome IS 'loaded, unchanged (same data hash, skipped without parsing) or failed.';
+COMMENT ON COLUMN ops.batch_outcomes.batch_id IS 'The batch (raw.batches): the one loaded or quarantined, for unchanged the earlier batch with the same data; NULL when nothing was received.';
+COMMENT ON COLUMN ops.batch_outcomes.outcome IS 'loaded, unchanged (downloaded, same data hash: not parsed), skipped (not downloaded: the provider says nothing changed, see ops.requests), quarantined or failed.';
 COMMENT ON COLUMN ops.batch_outcomes.rows_new IS 'Observations (of a register: goals, measures and outputs) seen for the first time.';
 COMMENT ON COLUMN ops.batch_outcomes.rows_revised IS 'Observations whose value or status changed (of a register: rows that changed): a new vintage each.';
 COMMENT ON COLUMN ops.batch_outcomes.rows_unchanged IS 'Observations (register rows) identical to the current vintage.';
@@ -255,6 +255,48 @@ COMMENT ON COLUMN ops.batch_outcomes.recorded_at IS 'When the outcome was record
 
 ALTER TABLE ops.batch_outcomes ADD COLUMN IF NOT EXISTS reparsed VARCHAR;
 COMMENT ON COLUMN ops.batch_outcomes.reparsed IS 'Why a payload with the same data as last loaded was parsed again (the catalog entries that shape its parse changed); NULL otherwise.';
+
+CREATE TABLE IF NOT EXISTS ops.mart_builds (
+    built_at  TIMESTAMPTZ NOT NULL,
+    inputs    VARCHAR NOT NULL
+);
+COMMENT ON TABLE ops.mart_builds IS 'One row per build of the marts. A run that loaded no batch leaves the marts as they are while its catalog and mart files are those of the last build (inputs).';
+COMMENT ON COLUMN ops.mart_builds.built_at IS 'When the marts were built.';
+COMMENT ON COLUMN ops.mart_builds.inputs IS 'Fingerprint of what the marts are built from besides the figures: the catalog''s reference tables and the mart files as rendered (warehouse/marts.py).';
+
+CREATE TABLE IF NOT EXISTS ops.requests (
+    run_id             VARCHAR NOT NULL,
+    source_id          VARCHAR NOT NULL,
+    table_id           VARCHAR NOT NULL,
+    first_year         INTEGER NOT NULL,
+    last_year          INTEGER NOT NULL,
+    regions            JSON NOT NULL,
+    outcome            VARCHAR NOT NULL,
+    downloaded         BOOLEAN NOT NULL,
+    forced             BOOLEAN NOT NULL,
+    reason             VARCHAR NOT NULL,
+    provider_updated   VARCHAR,
+    validators         JSON NOT NULL,
+    parse_fingerprint  VARCHAR,
+    batches            JSON NOT NULL,
+    recorded_at        TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE ops.requests IS 'One row per request per run: whether it was downloaded, skipped (the provider says nothing changed) or parsed again from its stored payload, and why. The newest row of a request decides whether the next run downloads it.';
+COMMENT ON COLUMN ops.requests.run_id IS 'The run (ops.runs).';
+COMMENT ON COLUMN ops.requests.source_id IS 'Source of the request.';
+COMMENT ON COLUMN ops.requests.table_id IS 'Provider table asked for.';
+COMMENT ON COLUMN ops.requests.first_year IS 'First year asked for.';
+COMMENT ON COLUMN ops.requests.last_year IS 'Last year asked for.';
+COMMENT ON COLUMN ops.requests.regions IS 'The regional selection as provider parameters (e.g. regionalvariable, regionalkey); {} for every region.';
+COMMENT ON COLUMN ops.requests.outcome IS 'What the request came to: loaded, unchanged (downloaded, same data as last loaded), skipped (not downloaded: same update stamp, or HTTP 304), quarantined or failed (the worst of its batches). Only after loaded, unchanged or skipped may the next run skip it.';
+COMMENT ON COLUMN ops.requests.downloaded IS 'Whether the data was downloaded in this run (false: skipped, or parsed again from the stored payload).';
+COMMENT ON COLUMN ops.requests.forced IS 'A forced run (--force): downloaded whatever the provider''s stamps said.';
+COMMENT ON COLUMN ops.requests.reason IS 'Why it was downloaded, skipped or parsed again.';
+COMMENT ON COLUMN ops.requests.provider_updated IS 'The provider''s update stamp of the data the warehouse holds for the request (GENESIS metadata "Updated"); NULL when the provider gives none (then it is always downloaded).';
+COMMENT ON COLUMN ops.requests.validators IS 'HTTP validators of the answers the warehouse holds, [url, etag, last_modified] each: sent as If-None-Match / If-Modified-Since by the next run.';
+COMMENT ON COLUMN ops.requests.parse_fingerprint IS 'Fingerprint of the catalog entries that shaped the parse (raw.batches.parse_fingerprint); a changed one parses the stored payload again.';
+COMMENT ON COLUMN ops.requests.batches IS 'The raw.batches whose stored payloads hold the request''s data (parsed again after a catalog change).';
+COMMENT ON COLUMN ops.requests.recorded_at IS 'When the request''s outcome was recorded.';
 
 CREATE TABLE IF NOT EXISTS ops.quarantine (
     run_id          VARCHAR NOT NULL,

@@ -13,7 +13,7 @@ import httpx
 
 from catalog import Source, SourceTable
 from sources.base import HttpClient
-from sources.contract import RawPayload
+from sources.contract import RawPayload, Upstream
 from sources.errors import NoData, ProviderError
 
 DROP_FOLDER_ENV = "LABOUR_MONITOR_PARTNER_FILES"
@@ -55,9 +55,11 @@ class FilesClient(HttpClient):
         super().__init__(source, http, *args, **kwargs)
         self.kinds, self.folder, self.keep_in = kinds, folder, keep_in
 
-    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None) -> Iterator[RawPayload]:
+    def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
+              upstream: Upstream | None = None) -> Iterator[RawPayload]:
         """Yield the kind's file (with `each_file`: every matching file). A file is read whole: the years select nothing (GX checks its rows against
-        the table's declared years), and there is no regional selection."""
+        the table's declared years), and there is no regional selection. `upstream` is not asked: a file is always read,
+        and the hash of its data decides whether it is parsed."""
         if any((regions or {}).values()):
             raise ValueError(f"source {self.source.id}, table {table.id}: a partner file has no regional selection, got {regions}")
         kind = self.kinds[table.id]

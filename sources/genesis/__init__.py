@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from catalog import Catalog, Source, SourceTable
 from sources.contract import ClientSetup, ParseResult, Provider, RawPayload, Selection
-from sources.genesis.client import Credentials, GenesisClient
+from sources.genesis.client import Credentials, GenesisClient, stored_flat_file
 from sources.genesis.download import read_download
 from sources.genesis.flatfile import parse_tablefile
 
@@ -45,4 +45,4 @@ def precondition(source: Source, catalog: Catalog) -> str | None:
             f"(or {user} alone to an API token)")
 
 
-PROVIDER = Provider("genesis", client, parse, regional_selections, precondition, read_download)
+PROVIDER = Provider("genesis", client, parse, regional_selections, precondition, read_download, stored_flat_file)

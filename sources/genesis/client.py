@@ -20,12 +20,29 @@ import httpx
 
 from catalog import Source, SourceTable
 from sources.base import HttpClient
-from sources.contract import RawPayload
-from sources.errors import AuthError, FormatError, NoData, ProviderError, TableMissing, TooLarge, TransientError
+from sources.contract import RawPayload, Upstream
+from sources.errors import AuthError, FormatError, NoData, NotModified, ProviderError, TableMissing, TooLarge, TransientError
 
 log = logging.getLogger(__name__)
 
 _RESULT_NAME = re.compile(r"(?<=:\s)\S*_\d+")
+
+
+def zip_member(body: bytes, source: str, table: str | None) -> tuple[str, bytes]:
+    """The name and bytes of the one .csv member of a flat-file zip; anything else is a FormatError."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            members = [n for n in zf.namelist() if n.lower().endswith(".csv")]
+            if len(members) != 1:
+                raise FormatError(source, table, f"zip holds {zf.namelist()}, expected one .csv")
+            return members[0], zf.read(members[0])
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise FormatError(source, table, f"truncated or corrupt zip ({len(body)} bytes): {exc}") from exc
+
+
+def stored_flat_file(body: bytes, source: str, table: str) -> bytes:
+    """The flat file of a stored tablefile body: the zip's member, or the body itself (an uncompressed text/csv answer)."""
+    return zip_member(body, source, table)[1] if body[:2] == b"PK" else body
 
 
 @dataclass(frozen=True)
@@ -104,14 +121,7 @@ class GenesisClient(HttpClient):
         """The flat file inside a tablefile answer; any other answer raises its typed error."""
         body = response.content
         if body[:2] == b"PK":
-            try:
-                with zipfile.ZipFile(io.BytesIO(body)) as zf:
-                    members = [n for n in zf.namelist() if n.endswith(".csv")]
-                    if len(members) != 1:
-                        raise FormatError(self.source.id, table, f"zip holds {zf.namelist()}, expected one .csv")
-                    return zf.read(members[0])
-            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-                raise FormatError(self.source.id, table, f"truncated or corrupt zip ({len(body)} bytes): {exc}") from exc
+            return zip_member(body, self.source.id, table)[1]
         if response.headers.get("content-type", "").startswith("text/csv"):
             return body  # an uncompressed flat file (regio before its 2025 move); the parser checks the layout
         doc = self._envelope(response, table)
@@ -142,18 +152,23 @@ class GenesisClient(HttpClient):
                             data=self._data(response, table), provider_updated=updated)
 
     def fetch(
-        self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None
+        self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
+        upstream: Upstream | None = None,
     ) -> Iterator[RawPayload]:
         """Yield the table for the years, split into smaller year ranges while the provider says code 98.
 
         `regions`: a regional selection, GENESIS `regionalvariable` (KREISE, DLAND, …) and `regionalkey`
-        (AGS list, `*` wildcard); none = every region of the table.
+        (AGS list, `*` wildcard); none = every region of the table. `upstream`: the update stamp the warehouse
+        holds for the request; the table's `Updated` stamp in `metadata/table` being the same raises NotModified
+        before anything is downloaded (no stamp: always downloaded).
         """
         regions = {k: v for k, v in (regions or {}).items() if v}
         unknown = set(regions) - {"regionalvariable", "regionalkey"}
         if unknown:
             raise ValueError(f"source {self.source.id}, table {table.id}: unknown regional selection {sorted(unknown)}")
         updated = self.metadata(table.id).get("Updated")
+        if updated and upstream is not None and updated == upstream.provider_updated:
+            raise NotModified(self.source.id, table.id, f"metadata/table Updated {updated!r}, the same as at the last load: not downloaded")
         yield from self._fetch_range(table.id, startyear, endyear, updated, regions)
 
     def _fetch_range(self, table: str, start: int, end: int, updated: str | None, regions: dict[str, str]) -> Iterator[RawPayload]:

@@ -10,10 +10,7 @@ the user names.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pyarrow.compute as pc
 from catalog import Catalog, Source, SourceTable
 from sources.contract import Download, RawPayload, TableRequest
 from sources.errors import FormatError
+from sources.genesis.client import zip_member
 from sources.genesis.flatfile import REGIONAL_VARIABLES, read_flat
 
 ORIGIN = "manual download"
@@ -36,13 +34,9 @@ def _flat_csv(path: Path, body: bytes, source: str) -> tuple[str, bytes]:
     if body[:2] != b"PK":
         return path.name, body
     try:
-        with zipfile.ZipFile(io.BytesIO(body)) as zf:
-            members = [n for n in zf.namelist() if n.lower().endswith(".csv")]
-            if len(members) != 1:
-                raise FormatError(source, None, f"{path.name}: the zip holds {zf.namelist()}, expected one flat .csv")
-            return members[0], zf.read(members[0])
-    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-        raise FormatError(source, None, f"{path.name}: truncated or corrupt zip: {exc}") from exc
+        return zip_member(body, source, None)
+    except FormatError as exc:
+        raise FormatError(source, None, f"{path.name}: {exc.detail}") from exc
 
 
 def _table(name: str, asked: str | None, source: Source, catalog: Catalog) -> SourceTable:

@@ -26,6 +26,7 @@ import pytest
 from pipelines.holder import read_mirror
 from sample.make_recordings import build, figures
 from tests.conftest import REPO
+from tests.genesis_bodies import OTHER_RELEASE
 
 pytestmark = pytest.mark.slow
 
@@ -58,10 +59,11 @@ class Run:
 @pytest.fixture
 def world(tmp_path):
     """Two recordings of the sample (before and after a real revision), a data folder and a Prefect home."""
-    old = next(r for r in figures(current=False) if r["region_code"] == "08121" and r["period"] == "2023-12-31")
+    # the nationwide 2023 answer (S2) with 08121's total before the rebasing (S3)
+    old = next(r for r in figures(current=False) if r["region_code"] == "08121" and r["period"] == "2023-12-31") | {"source": "S2"}
     current = figures()
     build(tmp_path / "before", [r for r in current if not (r["table"] == old["table"] and r["region_code"] == "08121"
-                                                           and r["period"] == "2023-12-31")] + [old])
+                                                           and r["period"] == "2023-12-31")] + [old], updated={old["table"]: OTHER_RELEASE})
     build(tmp_path / "after", current)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")} | {
         "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}

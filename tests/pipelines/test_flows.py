@@ -25,7 +25,7 @@ from pipelines.writer import WRITER_LIMIT, ensure_writer_limit
 from sample.make_recordings import build, figures
 from sources.recording import ReplayTransport
 from tests.fake_credentials import FAKE_PASSWORD, FAKE_USER
-from tests.genesis_bodies import flat_error
+from tests.genesis_bodies import OTHER_RELEASE, flat_error
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -59,7 +59,9 @@ def test_a_second_nightly_run_loads_nothing_new(tmp_path):
     nightly(data_dir=str(tmp_path))
     before = query(tmp_path, "SELECT count(*) FROM core.observations")
     summary = nightly(data_dir=str(tmp_path))
-    assert summary["batches"] == {"unchanged": 36}  # each BIBB workbook too: its request names the file
+    # 14 GENESIS requests of the tables with an `Updated` stamp are not downloaded; the rest (no stamp, a file, the
+    # register) are, and have the data last loaded: not parsed. Each BIBB workbook too: its request names the file.
+    assert summary["batches"] == {"skipped": 14, "unchanged": 22}
     assert summary["rows_new"] == summary["rows_revised"] == 0
     assert query(tmp_path, "SELECT count(*) FROM core.observations") == before
 
@@ -69,7 +71,7 @@ def test_a_revised_recording_creates_exactly_one_new_vintage_while_an_analyst_re
     # 131,653 (S2): the same request answered with the old total.
     old = next(r for r in figures(current=False) if r["region_code"] == "08121" and r["period"] == "2023-12-31") | {"source": "S2"}
     earlier = [r for r in figures() if not (r["table"] == old["table"] and r["region_code"] == "08121" and r["period"] == "2023-12-31")]
-    build(tmp_path / "earlier", earlier + [old])
+    build(tmp_path / "earlier", earlier + [old], updated={old["table"]: OTHER_RELEASE})  # the release before the recorded one
     monkeypatch.setenv("LABOUR_MONITOR_RECORDINGS", str(tmp_path / "earlier"))
     data = tmp_path / "data"
     nightly(data_dir=str(data))
@@ -88,7 +90,7 @@ def test_a_revised_recording_creates_exactly_one_new_vintage_while_an_analyst_re
 def test_a_batch_with_a_changed_unit_is_quarantined_and_the_others_still_load(tmp_path, monkeypatch):
     nightly(data_dir=str(tmp_path / "data"))
     # Recordings in which the employees table answers with a changed layout (a unit the catalog does not know).
-    build(tmp_path / "rec")
+    build(tmp_path / "rec", updated={"13111-01-03-4": OTHER_RELEASE})  # a new release of the table
     zips = sorted((tmp_path / "rec" / "regionalstatistik").glob("data_tablefile_13111*.body.zip"))
     with zipfile.ZipFile(zips[0]) as zf:
         name = zf.namelist()[0]
@@ -105,7 +107,8 @@ def test_a_batch_with_a_changed_unit_is_quarantined_and_the_others_still_load(tm
     assert "regionalstatistik" in message and "13111-01-03-4" in message and "row 2" in message and "unit" in message
     assert query(tmp_path / "data", "SELECT table_id, reason FROM ops.quarantine") == [("13111-01-03-4", message)]
     outcomes = query(tmp_path / "data", "SELECT outcome, count(*) FROM ops.batch_outcomes WHERE run_id = (SELECT run_id FROM ops.runs ORDER BY started_at DESC LIMIT 1) GROUP BY 1 ORDER BY 1")
-    assert outcomes == [("quarantined", 1), ("unchanged", 29)]  # the GENESIS and Eurostat requests of the rebuilt recordings
+    # the population table's stamp is the one loaded: its 6 requests are not downloaded
+    assert outcomes == [("quarantined", 1), ("skipped", 6), ("unchanged", 23)]
     # the last good employees figures are all still there (2024: 436 regions; 2023: 8 regions; 2012-2015: 7 regions)
     assert query(tmp_path / "data", "SELECT count(*) FROM marts.observations_latest WHERE indicator_id='employees_svb_workplace'") == [(472,)]
 
@@ -125,7 +128,8 @@ def test_a_broken_recording_is_quarantined_and_the_last_good_figures_stay(tmp_pa
 
     data = tmp_path / "data"
     nightly(data_dir=str(data))
-    build(tmp_path / "broken", [r for r in figures() if not (r["region_code"] == "08126" and r["period"] == "2024-12-31")])
+    build(tmp_path / "broken", [r for r in figures() if not (r["region_code"] == "08126" and r["period"] == "2024-12-31")],
+          updated={POP: OTHER_RELEASE})
     monkeypatch.setenv("LABOUR_MONITOR_RECORDINGS", str(tmp_path / "broken"))
     assert main(["--data-dir", str(data), "run"]) == 1
     out = capsys.readouterr().out

@@ -192,7 +192,7 @@ def test_deploy_registers_the_six_deployments_on_a_process_pool_and_the_nightly_
     assert starts and all((t.hour, t.minute) == (2, 0) for t in starts), starts
 
     form = server.deployment("ingest-source")["parameter_openapi_schema"]["properties"]
-    assert list(form) == ["source", "tables", "first_year", "last_year", "regions", "live", "data_dir", "file"]
+    assert list(form) == ["source", "tables", "first_year", "last_year", "regions", "live", "data_dir", "file", "force"]
     assert all(field.get("description") for field in form.values())
     assert "regionalstatistik" in form["source"]["enum"] and "heilbronn-franken" in form["regions"]["items"]["enum"]
     # the report is rebuilt on demand, for chosen regions or every partner region
@@ -216,23 +216,23 @@ def test_the_server_refuses_a_run_with_a_region_the_catalog_does_not_know(server
 
 
 def test_a_run_of_ingest_source_started_like_from_the_ui_completes_and_fills_the_warehouse(server):
-    run_id = server.run_from_ui("ingest-source", {"source": "regionalstatistik", "tables": ["12411-01-01-4"],
+    run_id = server.run_from_ui("ingest-source", {"source": "regionalstatistik", "tables": ["13111-01-03-4"],
                                                    "first_year": 2023, "last_year": 2023, "regions": ["heilbronn-franken"]})
     server.wait_for(run_id)
 
     con = duckdb.connect(str(server.data / "labour_monitor.duckdb"), read_only=True)
-    rows = con.execute("SELECT region_code, value FROM marts.observations_latest WHERE indicator_id = 'population' "
-                       "AND period = '2023-12-31' ORDER BY 1").fetchall()
+    rows = con.execute("SELECT region_code, value FROM marts.observations_latest WHERE indicator_id = 'employees_svb_workplace' "
+                       "AND period = '2023-06-30' ORDER BY 1").fetchall()
     con.close()
-    assert rows[1] == ("08125", 353609.0) and [r for r, _ in rows] == ["08121", "08125", "08126", "08127", "08128"]
+    assert rows[1] == ("08125", 151059.0) and [r for r, _ in rows] == ["08121", "08125", "08126", "08127", "08128"]
 
     artifacts = server.artifacts(run_id)
-    assert [(b["table"], b["outcome"], b["rows_new"]) for b in artifacts["ingest-source-batches"]] == [("12411-01-01-4", "loaded", 5)]
+    assert [(b["table"], b["outcome"], b["rows_new"]) for b in artifacts["ingest-source-batches"]] == [("13111-01-03-4", "loaded", 15)]
     assert str(server.data / "labour_monitor.duckdb") in artifacts["ingest-source-summary"]
     assert "data_docs/local_site/index.html" in artifacts["ingest-source-summary"]
 
-    logs = server.logs_with(run_id, "request 1 of 1: regionalstatistik 12411-01-01-4 2023-2023 (regionalvariable=KREISE",
-                            "regionalstatistik 12411-01-01-4: loaded (new 5", "ingest-source run completed")
+    logs = server.logs_with(run_id, "request 1 of 1: regionalstatistik 13111-01-03-4 2023-2023 (regionalvariable=KREISE",
+                            "regionalstatistik 13111-01-03-4: loaded (new 15", "ingest-source run completed")
     seen = json.dumps(logs) + json.dumps(artifacts)
     assert USER not in seen and PASSWORD not in seen
 

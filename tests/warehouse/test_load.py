@@ -106,4 +106,6 @@ def test_last_loaded_tracks_the_latest_batch_per_request(tmp_path, catalog):
     data = flat_file(LAYOUTS["12411-01-01-4"], population_rows())
     assert last_loaded(con, payload(data)) is None
     load(con, catalog, population_rows())
-    assert last_loaded(con, payload(data)) == (payload(data).sha256, None)
+    last = last_loaded(con, payload(data))
+    assert (last.sha256, last.parse_fingerprint) == (payload(data).sha256, None)
+    assert con.execute("SELECT batch_id FROM raw.batches").fetchone() == (last.batch_id,)
