@@ -93,12 +93,12 @@ def outcomes(rows: list[tuple], table: str) -> Counter:
 
 def test_an_unchanged_update_stamp_skips_the_download_and_ops_says_why(tmp_path, world):
     nightly(data_dir=str(tmp_path))
-    assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 7
+    assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 8
     summary = nightly(data_dir=str(tmp_path))
-    assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 7  # none in the second run
-    assert summary["batches"] == {"skipped": 13, "unchanged": 22} and summary["rows_new"] == summary["rows_revised"] == 0
+    assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 8  # none in the second run
+    assert summary["batches"] == {"skipped": 14, "unchanged": 22} and summary["rows_new"] == summary["rows_revised"] == 0
     rows = requests_of(tmp_path, summary["run_id"])
-    assert outcomes(rows, POP) == {("skipped", False): 6} and outcomes(rows, EMPLOYEES) == {("skipped", False): 7}
+    assert outcomes(rows, POP) == {("skipped", False): 6} and outcomes(rows, EMPLOYEES) == {("skipped", False): 8}
     reason = next(r for t, _, _, _, r in rows if t == POP)
     assert reason == f"source regionalstatistik, table {POP}: metadata/table Updated '31.03.2025 11:18:07h', the same as at the last load: not downloaded"
     # without a stamp the data is downloaded, and the data hash keeps it from being parsed again
@@ -141,8 +141,8 @@ def test_force_downloads_every_table(tmp_path, world, monkeypatch):
     nightly(data_dir=str(tmp_path))
     world.next_run()
     summary = nightly(data_dir=str(tmp_path), force=True)
-    assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 7
-    assert summary["batches"] == {"unchanged": 35} and summary["forced"]
+    assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 8
+    assert summary["batches"] == {"unchanged": 36} and summary["forced"]
     rows = requests_of(tmp_path, summary["run_id"])
     assert {(outcome, downloaded, forced) for _, outcome, downloaded, forced, _ in rows} == {("unchanged", True, True)}
     assert all(reason.startswith("forced (--force)") for *_, reason in rows)
