@@ -279,8 +279,9 @@ def test_a_flow_run_killed_while_it_writes_leaves_the_slot_to_the_next_run(serve
     os.kill(record["pid"], signal.SIGKILL)
     second = server.run_from_ui("ingest-source", {"tables": ["12411-01-01-4"], "first_year": 2024, "last_year": 2024})
     server.wait_for(second, timeout=120)
-    reclaimed = [m for m in server.messages(second) if m.startswith(f"write slot '{WRITER_LIMIT}' reclaimed from run {first}")]
-    assert reclaimed and f"process {record['pid']} no longer runs" in reclaimed[0]
+    line = f"write slot '{WRITER_LIMIT}' reclaimed from run {first}"
+    reclaimed = [log["message"] for log in server.logs_with(second, line) if log["message"].startswith(line)]  # logs come late
+    assert f"process {record['pid']} no longer runs" in reclaimed[0]
     assert server.api("GET", f"/flow_runs/{first}").json()["state"]["type"] in ("CRASHED", "FAILED", "RUNNING")
 
 
