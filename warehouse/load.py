@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from sources.contract import RawPayload
+from warehouse.transaction import atomically
 from warehouse.vintages import merge_vintages
 
 SCHEMA_SQL = Path(__file__).parent / "schema.sql"
@@ -134,15 +135,11 @@ def load_batch(
     """Merge one batch into core.observations and register it in raw.batches, atomically."""
     now = now or datetime.now(UTC)
     batch_id = observations.column("batch_id")[0].as_py() if observations.num_rows else new_batch_id(payload.table_id)
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.register("incoming", observations)  # scanned in place by the statements below, not copied
-        merged = merge_vintages(con, "core.observations", "incoming", now)
-        record_batch(con, batch_id, payload, payload_path, rows_read, observations.num_rows, now, fingerprint)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with atomically(con):
+            con.register("incoming", observations)  # scanned in place by the statements below, not copied
+            merged = merge_vintages(con, "core.observations", "incoming", now)
+            record_batch(con, batch_id, payload, payload_path, rows_read, observations.num_rows, now, fingerprint)
     finally:
         con.unregister("incoming")
     return LoadCounts(merged.rows_new, merged.rows_revised, merged.rows_unchanged)

@@ -14,6 +14,7 @@ from catalog import Catalog, default_catalog
 from transforms.derive import FACT_COLUMNS, derive_values, sql_literal
 from warehouse.ops import record_territory
 from warehouse.reference import catalog_tables
+from warehouse.transaction import atomically
 from warehouse.vintages import MergeCounts, merge_vintages
 
 MARTS_DIR = Path(__file__).parent / "marts"
@@ -47,20 +48,16 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
     now = now or datetime.now(UTC)
     facts = con.sql(f"SELECT {', '.join(FACT_COLUMNS)} FROM core.observations WHERE valid_to IS NULL{NEWEST_RELEASE}").to_arrow_table()
     derived = derive_values(facts, catalog)
-    con.execute("BEGIN TRANSACTION")
     try:
-        con.register("computed_values", derived.values)
-        con.register("aggregate_checks_in", derived.aggregate_checks)
-        merge_values(con, now)
-        record_territory(con, derived.territory, now)
-        for sql in mart_files():
-            con.execute(render(sql.read_text(encoding="utf-8"), catalog))
-        _comment_profile_columns(con, catalog)
-        con.execute("INSERT INTO ops.mart_builds VALUES (?, ?)", [now, mart_inputs(catalog)])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with atomically(con):
+            con.register("computed_values", derived.values)
+            con.register("aggregate_checks_in", derived.aggregate_checks)
+            merge_values(con, now)
+            record_territory(con, derived.territory, now)
+            for sql in mart_files():
+                con.execute(render(sql.read_text(encoding="utf-8"), catalog))
+            _comment_profile_columns(con, catalog)
+            con.execute("INSERT INTO ops.mart_builds VALUES (?, ?)", [now, mart_inputs(catalog)])
     finally:
         con.unregister("computed_values")
         con.unregister("aggregate_checks_in")

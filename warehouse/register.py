@@ -14,6 +14,7 @@ import duckdb
 
 from sources.contract import REGISTER_KEYS, REGISTER_PROVENANCE, REGISTER_SCHEMAS, RawPayload, RegisterRows
 from warehouse.load import LoadCounts, record_batch
+from warehouse.transaction import atomically
 
 
 def _merge(con: duckdb.DuckDBPyConnection, name: str, alliance: str, now: datetime) -> LoadCounts:
@@ -44,18 +45,14 @@ def load_register(con: duckdb.DuckDBPyConnection, register: RegisterRows, batch_
     """Merge the register's tables and register the batch in raw.batches, atomically; the counts are rows of all tables."""
     now = now or datetime.now(UTC)
     counts = []
-    con.execute("BEGIN TRANSACTION")
     try:
-        for name, rows in register.tables.items():
-            con.register("incoming", rows)  # scanned in place by the statements of the merge, not copied
-            counts.append(_merge(con, name, register.alliance, now))
-            con.unregister("incoming")
-        loaded = sum(t.num_rows for t in register.tables.values())
-        record_batch(con, batch_id, payload, payload_path, register.rows_read, loaded, now, fingerprint)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with atomically(con):
+            for name, rows in register.tables.items():
+                con.register("incoming", rows)  # scanned in place by the statements of the merge, not copied
+                counts.append(_merge(con, name, register.alliance, now))
+                con.unregister("incoming")
+            loaded = sum(t.num_rows for t in register.tables.values())
+            record_batch(con, batch_id, payload, payload_path, register.rows_read, loaded, now, fingerprint)
     finally:
         con.unregister("incoming")
     return LoadCounts(*(sum(getattr(c, f) for c in counts) for f in ("rows_new", "rows_revised", "rows_unchanged")))
