@@ -128,6 +128,21 @@ def test_changes_against_the_previous_period_and_five_periods_back(tmp_path, cat
     assert row == ("2023-12-31", 10.0, "2019-12-31", 50.0)
 
 
+
+def test_a_gap_in_the_series_gives_no_change_never_one_against_an_older_period(tmp_path, catalog):
+    """MADE-UP figures: a series with 2016 and 2021 missing."""
+    con = warehouse(tmp_path, catalog)
+    years = (2015, 2017, 2018, 2019, 2020, 2022)
+    insert_facts(con, [("population", "08121", f"{y}-12-31", 1000 + 10 * (y - 2015)) for y in years])
+    build_marts(con, catalog, now=T0)
+    rows = {r[0]: r[1:] for r in con.execute(
+        """SELECT period, previous_period, change_previous, period_5_back, change_5_periods
+           FROM marts.region_comparison_as_of(NULL, reference := '08121') WHERE indicator_id = 'population' AND region_code = '08121'""").fetchall()}
+    assert rows["2022-12-31"] == (None, None, "2017-12-31", 50.0)  # 2021 missing; five back is 2017, four rows back
+    assert rows["2020-12-31"] == ("2019-12-31", 10.0, "2015-12-31", 50.0)
+    assert rows["2019-12-31"] == ("2018-12-31", 10.0, None, None)  # 2014 is not in the series
+    assert rows["2017-12-31"] == (None, None, None, None)  # 2016 missing
+
 @pytest.fixture
 def published(tmp_path, catalog):
     con = warehouse(tmp_path, catalog)

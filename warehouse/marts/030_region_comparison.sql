@@ -1,5 +1,4 @@
 -- Each region against a reference region: value, reference value, index (reference = 100),
--- Each region against a reference region: value, reference value, index (reference = 100),
 -- difference, rank among the regions of its level (for a Kreis: among all of today's Kreise of Germany, on today's
 -- territory) and among those of its state, change against the previous period and five periods back.
 -- reference NULL = against its own state and against Germany (one row each). Changes over 1, 5 and 10 years against
@@ -9,17 +8,35 @@ WITH f AS (  -- the figures, narrow: labels are joined last (the window below so
     SELECT v.indicator_id, v.region_code, r.level AS region_level, r.state_code, v.period, v.period_index, v.freq, v.value,
            v.unit, v.status
     FROM marts.region_values_as_of(as_of) v JOIN core.regions r USING (region_code)
-), v AS (
+), w AS (
     SELECT *,
            -- NULLs sort last, so they do not shift the ranks of the figures; they get no rank themselves
            CASE WHEN value IS NOT NULL THEN rank() OVER level_ranking END AS rank_in_level,
            count(value) OVER (PARTITION BY indicator_id, period, region_level) AS regions_in_level,
            CASE WHEN value IS NOT NULL AND state_code IS NOT NULL THEN rank() OVER state_ranking END AS rank_in_state,
            CASE WHEN state_code IS NOT NULL THEN count(value) OVER (PARTITION BY indicator_id, period, region_level, state_code) END
-               AS regions_in_state
+               AS regions_in_state,
+           -- the five figures before in the series (a period index is unique in it): the k-th is k or more periods back.
+           -- Windows, not self-joins on the period index: the joins held two more copies of every figure in memory.
+           lag(period_index, 1) OVER series AS index_1, lag(period, 1) OVER series AS period_1, lag(value, 1) OVER series AS value_1,
+           lag(period_index, 2) OVER series AS index_2, lag(period, 2) OVER series AS period_2, lag(value, 2) OVER series AS value_2,
+           lag(period_index, 3) OVER series AS index_3, lag(period, 3) OVER series AS period_3, lag(value, 3) OVER series AS value_3,
+           lag(period_index, 4) OVER series AS index_4, lag(period, 4) OVER series AS period_4, lag(value, 4) OVER series AS value_4,
+           lag(period_index, 5) OVER series AS index_5, lag(period, 5) OVER series AS period_5, lag(value, 5) OVER series AS value_5
     FROM f
     WINDOW level_ranking AS (PARTITION BY indicator_id, period, region_level ORDER BY value DESC NULLS LAST),
-           state_ranking AS (PARTITION BY indicator_id, period, region_level, state_code ORDER BY value DESC NULLS LAST)
+           state_ranking AS (PARTITION BY indicator_id, period, region_level, state_code ORDER BY value DESC NULLS LAST),
+           series AS (PARTITION BY indicator_id, region_code, freq ORDER BY period_index)
+), v AS (  -- exactly one and five periods back: a gap in the series gives NULL, not an older period
+    SELECT * EXCLUDE (index_1, period_1, value_1, index_2, period_2, value_2, index_3, period_3, value_3,
+                      index_4, period_4, value_4, index_5, period_5, value_5),
+           CASE period_index - 1 WHEN index_1 THEN period_1 END AS previous_period,
+           CASE period_index - 1 WHEN index_1 THEN value_1 END AS previous_value,
+           CASE period_index - 5 WHEN index_5 THEN period_5 WHEN index_4 THEN period_4 WHEN index_3 THEN period_3
+                                 WHEN index_2 THEN period_2 WHEN index_1 THEN period_1 END AS period_5_back,
+           CASE period_index - 5 WHEN index_5 THEN value_5 WHEN index_4 THEN value_4 WHEN index_3 THEN value_3
+                                 WHEN index_2 THEN value_2 WHEN index_1 THEN value_1 END AS value_5_back
+    FROM w
 ), ref AS (
     SELECT indicator_id, period, region_code, region_level, value, status FROM f
     WHERE CASE WHEN reference IS NULL THEN region_level IN ('state', 'country') ELSE region_code = reference END
@@ -37,24 +54,19 @@ SELECT v.indicator_id, i.label_de AS indicator_label_de, i.label_en AS indicator
        v.regions_in_level,
        v.rank_in_state,
        v.regions_in_state,
-       p1.period                                         AS previous_period,
-       v.value - p1.value                                AS change_previous,
-       (v.value / nullif(p1.value, 0) - 1) * 100         AS change_previous_pct,
-       p5.period                                         AS period_5_back,
-       v.value - p5.value                                AS change_5_periods,
-       (v.value / nullif(p5.value, 0) - 1) * 100         AS change_5_periods_pct
+       v.previous_period,
+       v.value - v.previous_value                        AS change_previous,
+       (v.value / nullif(v.previous_value, 0) - 1) * 100 AS change_previous_pct,
+       v.period_5_back,
+       v.value - v.value_5_back                          AS change_5_periods,
+       (v.value / nullif(v.value_5_back, 0) - 1) * 100   AS change_5_periods_pct
 FROM v
 -- a figure no reference region has (e.g. a partner file's) is kept once, with no reference
 LEFT JOIN ref ON ref.indicator_id = v.indicator_id AND ref.period = v.period
               AND (reference IS NOT NULL OR ref.region_level = 'country' OR ref.region_code = v.state_code)
 JOIN core.indicators i ON i.indicator_id = v.indicator_id
 JOIN core.regions r ON r.region_code = v.region_code
-LEFT JOIN core.regions rr ON rr.region_code = ref.region_code
--- exactly one and five periods back (a gap in the series gives NULL, not an older period)
-LEFT JOIN f p1 ON p1.indicator_id = v.indicator_id AND p1.region_code = v.region_code AND p1.freq = v.freq
-              AND p1.period_index = v.period_index - 1
-LEFT JOIN f p5 ON p5.indicator_id = v.indicator_id AND p5.region_code = v.region_code AND p5.freq = v.freq
-              AND p5.period_index = v.period_index - 5;
+LEFT JOIN core.regions rr ON rr.region_code = ref.region_code;
 
 CREATE OR REPLACE TABLE marts.region_comparison AS
 SELECT * FROM marts.region_comparison_as_of(NULL);
