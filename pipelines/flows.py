@@ -95,8 +95,10 @@ class Fetched:
 # The default cache policy (inputs + task source + flow run id) with persisted results: a retried flow
 # run gets the payloads its earlier attempt downloaded. Bad credentials, missing tables and the like are
 # not retried (SourceError.retryable is False); network errors and 5xx are, here after the client's own
-# backoff (sources/client.py) gave up.
-@task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, persist_result=True)
+# backoff (sources/client.py) gave up. Kept on disk only: Prefect's in-memory result cache held every payload of
+# the run until its end (100 MiB of flat files nationwide).
+@task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, persist_result=True,
+      cache_result_in_memory=False)
 def fetch(request: TableRequest, settings: Settings, upstream: Upstream | None = None) -> Fetched:
     """Download one table (split by years if the provider asks), unless the provider says it is the `upstream` the
     warehouse holds."""

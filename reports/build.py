@@ -32,6 +32,7 @@ from reports.formats import timestamp
 from reports.layout import Layout, load_layout
 from reports.pages import Pages
 from reports.printing import Printer
+from warehouse.connection import read_only
 
 HERE = Path(__file__).parent
 MANIFEST = "manifest.json"
@@ -114,7 +115,7 @@ def build_report(db_path: Path, out_dir: Path, regions: list[str] | None = None,
     layout = layout or load_layout()
     if not db_path.exists():
         raise ReportError(f"no published warehouse at {db_path}: run `labour-monitor run` first")
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = read_only(db_path)
     try:
         known = {i for (i,) in con.execute("SELECT indicator_id FROM core.indicators").fetchall()}
         units = {u for (u,) in con.execute("SELECT DISTINCT unit FROM core.indicators").fetchall()}

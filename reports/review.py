@@ -16,7 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 
 from reports import charts
 from reports.assets import copy_assets, embed_options, vendor_scripts
@@ -28,6 +27,7 @@ from reports.layout import Layout, load_layout
 from reports.printing import Printer
 from reports.review_figures import REVIEW_ZONE, ReviewError, ReviewFigures, end_of_day, read_review
 from reports.review_xlsx import review_workbook
+from warehouse.connection import read_only
 
 __all__ = ["ReviewError", "ReviewResult", "build_review", "review_page"]
 
@@ -250,7 +250,7 @@ def build_review(db_path: Path, out_dir: Path, alliance: str, year: int, as_of: 
     if not db_path.exists():
         raise ReviewError(f"no published warehouse at {db_path}: run `labour-monitor run` first")
     moment = end_of_day(as_of) if as_of else None
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = read_only(db_path)
     try:
         figures = read_review(con, alliance, year, moment)
     finally:

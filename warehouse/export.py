@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from warehouse.connection import read_only
+
 FORMATS = ("xlsx", "csv", "parquet")
 TOPICS_DE = {"demography": "Demografie", "economy": "Wirtschaft", "social": "Soziales",
              "labour_market": "Arbeitsmarkt", "skilled_labour": "Fachkräfte"}
@@ -76,7 +78,7 @@ def export_region(db_path: Path, region: str, fmt: str, out_dir: Path) -> list[P
         raise ExportError(f"format must be one of {FORMATS}, got {fmt!r}")
     if not db_path.exists():
         raise ExportError(f"no published warehouse at {db_path}: run `labour-monitor run` first")
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = read_only(db_path)
     try:
         comparison, profile, credits = region_frames(con, region)
         profile_headers = _profile_headers(con, profile)

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from sources.contract import RawPayload
+from warehouse.connection import writable
 from warehouse.transaction import atomically
 from warehouse.vintages import merge_vintages
 
@@ -32,7 +33,7 @@ class LoadCounts:
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+    con = writable(path)
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     return con
 

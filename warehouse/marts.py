@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from catalog import Catalog, default_catalog
 from transforms.derive import FACT_COLUMNS, derive_values, sql_literal
@@ -46,22 +47,33 @@ def build_marts(con: duckdb.DuckDBPyConnection, catalog: Catalog | None = None, 
     """
     catalog = catalog or default_catalog()
     now = now or datetime.now(UTC)
-    facts = con.sql(f"SELECT {', '.join(FACT_COLUMNS)} FROM core.observations WHERE valid_to IS NULL{NEWEST_RELEASE}").to_arrow_table()
-    derived = derive_values(facts, catalog)
     try:
         with atomically(con):
-            con.register("computed_values", derived.values)
-            con.register("aggregate_checks_in", derived.aggregate_checks)
-            merge_values(con, now)
-            record_territory(con, derived.territory, now)
+            con.register("aggregate_checks_in", _derive_and_merge(con, catalog, now))
+            # The facts and derived values (Arrow, hundreds of MiB nationwide) are gone now: hand their memory back
+            # before the mart files' windows and joins take theirs.
+            pa.default_memory_pool().release_unused()
             for sql in mart_files():
                 con.execute(render(sql.read_text(encoding="utf-8"), catalog))
             _comment_profile_columns(con, catalog)
             con.execute("INSERT INTO ops.mart_builds VALUES (?, ?)", [now, mart_inputs(catalog)])
     finally:
-        con.unregister("computed_values")
         con.unregister("aggregate_checks_in")
     return [p.name for p in mart_files()]
+
+
+def _derive_and_merge(con: duckdb.DuckDBPyConnection, catalog: Catalog, now: datetime) -> pa.Table:
+    """Every region's values from the current facts, merged into core.region_values with vintages; what was derived on
+    today's territory recorded in ops. Returns the aggregate checks (provider figure beside the sum of the Kreise)."""
+    facts = con.sql(f"SELECT {', '.join(FACT_COLUMNS)} FROM core.observations WHERE valid_to IS NULL{NEWEST_RELEASE}").to_arrow_table()
+    derived = derive_values(facts, catalog)
+    con.register("computed_values", derived.values)
+    try:
+        merge_values(con, now)
+    finally:
+        con.unregister("computed_values")
+    record_territory(con, derived.territory, now)
+    return derived.aggregate_checks
 
 
 def mart_inputs(catalog: Catalog) -> str:

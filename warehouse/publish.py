@@ -68,6 +68,7 @@ def build_session(paths: Paths, before_publish: Callable[[], None] | None = None
         build = paths.build
         for stale in (build, build.with_name(build.name + ".wal")):
             stale.unlink(missing_ok=True)
+        shutil.rmtree(build.with_name(build.name + ".tmp"), ignore_errors=True)  # what a killed run spilled
         if paths.published.exists():
             shutil.copyfile(paths.published, build)
         con = connect(build)

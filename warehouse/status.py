@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
+from warehouse.connection import read_only
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class WarehouseStatus:
 
 def read_status(path: Path) -> WarehouseStatus:
     """Read the published file read-only (an analyst's session and a run's publish do not block it)."""
-    con = duckdb.connect(str(path), read_only=True)
+    con = read_only(path)
     try:
         return WarehouseStatus(
             runs=con.execute("SELECT run_id, flow, mode, started_at, state FROM ops.runs ORDER BY started_at DESC LIMIT 5").fetchall(),
