@@ -43,7 +43,7 @@ import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -191,7 +191,10 @@ def payload_for(data: bytes, years: tuple[int, int]):
 
 
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak RSS (Linux VmHWM). Not getrusage's ru_maxrss: Linux carries that over an exec, so a phase's
+    process would report the peak of the benchmark process that forked it (the generator's, above all phases)."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
 # --------------------------------------------------------------------------------------------
