@@ -223,6 +223,7 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
     import pyarrow.compute as pc
 
     from expectations.validate import Validator
+    from sources.codes import repeated
     from sources.contract import TableRequest
     from sources.genesis import parse_tablefile
     from warehouse.load import connect, load_batch, new_batch_id, store_payload
@@ -253,7 +254,7 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
         # The same figures again under a new batch id (raw.batches.batch_id is a primary key).
         obs = parsed.observations
         i = obs.schema.get_field_index("batch_id")
-        again = obs.set_column(i, obs.schema.field(i), pa.repeat(pa.scalar(new_batch_id(TABLE_ID), pa.string()), obs.num_rows))
+        again = obs.set_column(i, obs.schema.field(i), repeated(new_batch_id(TABLE_ID), obs.num_rows))
         t7 = time.perf_counter()
         second = load_batch(con, again, payload, store_path, parsed.rows_read)
         t8 = time.perf_counter()
