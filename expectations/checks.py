@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 
 from catalog import Catalog
 from expectations.rules import KreiseSumToState, PartsSumToTotal, TableRules, YearOnYear
-from sources.codes import encoded, per_value
+from sources.codes import compacted, encoded, per_value
 
 RATE_UNITS = frozenset({"percent"})
 CATEGORIES = ["indicator_id", "region_code", "period", "freq", "unit", "release"]
@@ -44,16 +44,13 @@ def observation_frame(obs: pa.Table, catalog: Catalog) -> pd.DataFrame:
         "count_value": pc.if_else(not_count, pa.scalar(None, pa.float64()), value),
         "rate_value": pc.if_else(is_rate, value, pa.scalar(None, pa.float64())),
     }
-    lean = obs.select([*CATEGORIES, "value", "status", "source_row"])
-    for name in CATEGORIES:
-        lean = lean.set_column(lean.schema.get_field_index(name), name, encoded(lean.column(name)))
+    lean = obs.select([*CATEGORIES, "value", "source_row"])
+    for name in CATEGORIES:  # categories in lexical order, so that sorting by period sorts by time
+        lean = lean.set_column(lean.schema.get_field_index(name), name, compacted(lean.column(name)))
     for name, column in derived.items():
         lean = lean.append_column(name, column)
     frame = lean.to_pandas()
     del lean, derived
-    for name in CATEGORIES:  # categories in lexical order, so that sorting by period sorts by time
-        used = frame[name].cat.remove_unused_categories()
-        frame[name] = used.cat.reorder_categories(sorted(used.cat.categories))
     pa.default_memory_pool().release_unused()  # the Arrow intermediates must not stack on the batch's peak
     return frame
 

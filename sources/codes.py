@@ -69,6 +69,17 @@ def unique_dictionary(column: pa.DictionaryArray) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pc.take(distinct.indices, column.indices), distinct.dictionary)
 
 
+def compacted(column: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """A string column as codes whose dictionary holds just the values of its rows, each once, in lexical order."""
+    column = encoded(column)
+    used = np.bincount(column.indices.drop_null().to_numpy(zero_copy_only=False), minlength=len(column.dictionary)) > 0
+    kept = pc.indices_nonzero(pa.array(used))
+    order = pc.sort_indices(column.dictionary.take(kept)).to_numpy()
+    position = np.empty(len(column.dictionary), dtype=np.int32)
+    position[kept.to_numpy()[order]] = np.arange(len(order), dtype=np.int32)
+    return pa.DictionaryArray.from_arrays(pc.take(pa.array(position), column.indices), column.dictionary.take(kept.take(pa.array(order))))
+
+
 def repeated(value: str | None, n: int) -> pa.DictionaryArray:
     """`value` on each of n rows, stored once (None: n NULLs)."""
     if value is None:

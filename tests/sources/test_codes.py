@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sources.codes import CODE, codes, combined, dense, encoded, first_rows, per_value, repeated, spread
+from sources.codes import CODE, codes, combined, compacted, dense, encoded, first_rows, per_value, repeated, spread
 from sources.contract import OBSERVATION_SCHEMA
 from sources.observations import find_duplicate_keys
 
@@ -61,3 +61,10 @@ def test_a_repeated_key_is_found_in_coded_columns():
             for n, r in enumerate(["08121", "08125", "08121"], 2)]
     assert find_duplicate_keys(pa.Table.from_pylist(rows, schema=OBSERVATION_SCHEMA)) == (4, "pop / 08121 / 2024 appears 2 times")
     assert find_duplicate_keys(pa.Table.from_pylist(rows[:2], schema=OBSERVATION_SCHEMA)) is None
+
+
+def test_compacted_codes_hold_the_values_of_the_rows_in_lexical_order():
+    column = pa.DictionaryArray.from_arrays(pa.array([2, 0, None, 2], pa.int32()), pa.array(["2024", "unused", "2023", "2024"]))
+    out = compacted(column)
+    assert out.dictionary.to_pylist() == ["2023", "2024"] and out.to_pylist() == ["2023", "2024", None, "2023"]
+    assert compacted(pa.array(["b", "a", "b"])).dictionary.to_pylist() == ["a", "b"]
