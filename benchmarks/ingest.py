@@ -280,6 +280,36 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
                    "arrow_pool": pa.default_memory_pool().backend_name, "duckdb": __import__("duckdb").__version__}
 
 
+def phase_dlt(path: Path, repeat: int, workdir: Path) -> dict:
+    """dlt (run with the interpreter of --dlt: dlt is no dependency of the project, so nothing of it is imported here)
+    loading the same file into a DuckDB file: read with pyarrow.csv, every column a string, then `pipeline.run` of the
+    Arrow table; no parse, validation or vintages."""
+    import os
+
+    os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+    import dlt
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    runs, rows = [], 0
+    for rep in range(repeat):
+        t0 = time.perf_counter()
+        columns = path.open(encoding="utf-8-sig").readline().rstrip("\n").split(";")
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=";"), convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in columns}, strings_can_be_null=False))
+        t1 = time.perf_counter()
+        pipeline = dlt.pipeline(pipeline_name=f"ingest_bench_{rep}", pipelines_dir=str(workdir / "dlt"),
+                                destination=dlt.destinations.duckdb(str(workdir / f"dlt-{rep}.duckdb")), dataset_name="bench")
+        pipeline.run(table, table_name="flat_file")
+        t2 = time.perf_counter()
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql("SELECT count(*) FROM flat_file")[0][0]
+        runs.append({"read_s": t1 - t0, "run_s": t2 - t1})
+        del table
+    best = min(runs, key=lambda r: r["read_s"] + r["run_s"])
+    return best | {"rows": rows, "peak_rss_mib": peak_rss_mib(), "dlt": dlt.__version__}
+
+
 def phase_profile(path: Path, n_kreise: int, top: int = 25) -> str:
     import cProfile
     import io
@@ -301,8 +331,8 @@ def phase_profile(path: Path, n_kreise: int, top: int = 25) -> str:
     return out.getvalue()
 
 
-def run_child(args: argparse.Namespace, phase: str, path: Path, workdir: Path) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", phase, "--file", str(path), "--workdir", str(workdir),
+def run_child(args: argparse.Namespace, phase: str, path: Path, workdir: Path, python: str = sys.executable) -> dict:
+    cmd = [python, str(Path(__file__).resolve()), "--child", phase, "--file", str(path), "--workdir", str(workdir),
            "--kreise", str(args.kreise), "--years", str(args.years), "--repeat", str(args.repeat)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
@@ -324,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--profile", action="store_true", help="also print a cProfile of parse_tablefile")
     ap.add_argument("--keep", action="store_true", help="keep the generated file and work directory")
-    ap.add_argument("--child", choices=("bare", "ours", "profile"), help=argparse.SUPPRESS)
+    ap.add_argument("--dlt", metavar="PYTHON", help="also time dlt loading the same file, run with this interpreter "
+                    "(a throwaway virtualenv: pip install 'dlt[duckdb]==1.31.*' pyarrow)")
+    ap.add_argument("--child", choices=("bare", "ours", "profile", "dlt"), help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -335,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child == "ours":
         print(json.dumps(phase_ours(args.file, args.repeat, args.kreise, years, args.workdir)))
+        return 0
+    if args.child == "dlt":
+        print(json.dumps(phase_dlt(args.file, args.repeat, args.workdir)))
         return 0
     if args.child == "profile":
         print(phase_profile(args.file, args.kreise))
@@ -358,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         bare_before = run_child(args, "bare", path, workdir)
         ours = run_child(args, "ours", path, workdir)
         bare_after = run_child(args, "bare", path, workdir)
+        dlt = run_child(args, "dlt", path, workdir, args.dlt) if args.dlt else None
         bare = min(bare_before, bare_after, key=lambda b: b["bare_s"]) | {
             "bare_all_s": bare_before["bare_all_s"] + bare_after["bare_all_s"],
             "peak_rss_mib": max(bare_before["peak_rss_mib"], bare_after["peak_rss_mib"])}
@@ -371,8 +407,8 @@ def main(argv: list[str] | None = None) -> int:
             ("file size MB", f"{size_mb:.1f}", ""),
             ("bare read_csv -> table s", f"{bare['bare_s']:.2f}", f"DuckDB in-memory, all_varchar, {bare['bare_rows']:,} rows"),
             ("read s", f"{ours['read_s']:.2f}", "the file's bytes"),
-            ("store s", f"{ours['store_s']:.2f}", f"warehouse.load.store_payload, data hash + body zstd-compressed to "
-             f"{ours['stored_mib']:.0f} MiB"),
+            ("store s", f"{ours['store_s']:.2f}", f"waited for: warehouse.load.store_payload_meanwhile (data hash + body "
+             f"zstd-compressed to {ours['stored_mib']:.0f} MiB) runs on a thread during parse and validate"),
             ("parse s", f"{ours['parse_s']:.2f}", "sources.genesis.parse_tablefile"),
             ("validate s", f"{ours['validate_s']:.2f}", "expectations: GX generic suite + table checks"),
             ("load s", f"{ours['load_s']:.2f}", f"load_batch, first load: {ours['first']['rows_new']:,} new"),
@@ -384,6 +420,13 @@ def main(argv: list[str] | None = None) -> int:
             ("second load s", f"{ours['best_reload_s']:.2f}", f"same figures again: {ours['second']['rows_unchanged']:,} unchanged, "
              f"{ours['second']['rows_new']} new, {ours['second']['rows_revised']} revised"),
         ]
+        if dlt:
+            dlt_s = dlt["read_s"] + dlt["run_s"]
+            lines += [
+                (f"dlt {dlt['dlt']} s", f"{dlt_s:.2f}", f"{dlt_s / bare['bare_s']:.2f}x bare: Arrow read {dlt['read_s']:.2f} + "
+                 f"pipeline.run {dlt['run_s']:.2f} into DuckDB, {dlt['rows']:,} rows, every column a string (no parse, checks, vintages)"),
+                ("peak RSS MiB (dlt)", f"{dlt['peak_rss_mib']:.0f}", "whole process, all runs"),
+            ]
         width = max(len(k) for k, _, _ in lines)
         for k, v, note in lines:
             print(f"{k:<{width}}  {v:>10}  {note}")
