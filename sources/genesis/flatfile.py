@@ -75,7 +75,7 @@ def read_flat(data: bytes, source: str, table: str) -> pa.Table:
         )
     except pa.ArrowInvalid as exc:
         raise FormatError(source, table, f"malformed flat file (truncated, changed rows or not UTF-8): {exc}") from exc
-    return flat.unify_dictionaries().combine_chunks()
+    return flat.combine_chunks()  # one chunk a column, the chunks' dictionaries unified
 
 
 def _blocks(flat: pa.Table) -> list[int]:
