@@ -147,11 +147,13 @@ class Validator:
         return ctx
 
     def _forget_batch(self) -> None:
-        """GX keeps the frame it validated in its execution engine until it validates the next: let it go, so that
-        a run does not carry a batch's frame into the parse of the next (peak RSS, benchmarks/ingest.py)."""
-        batches = self.ctx.data_sources.get(SOURCE).get_execution_engine().batch_manager
-        batches.batch_data_cache.clear()
-        batches.reset_batch_cache()
+        """GX keeps the frame it validated and the metrics it computed on it (a boolean series per row condition) in
+        its execution engine until the next batch replaces them: let them go, so that a run does not carry one
+        batch's frame into the parse of the next (peak RSS, benchmarks/ingest.py)."""
+        engine = self.ctx.data_sources.get(SOURCE).get_execution_engine()
+        engine.batch_manager.batch_data_cache.clear()
+        engine.batch_manager.reset_batch_cache()
+        engine._metric_cache.clear()  # no public way; GX is pinned (constraints.txt)
 
     def build_docs(self) -> Path:
         """Render the Data Docs site from the stored results, with its styles and scripts served from the site
