@@ -12,22 +12,28 @@ The catalog used is the real one with its regions replaced by the generated Krei
 "08" as scope) and its indicators by one per sex x age group of 12411-02-03-4, so that
 every row of the file is kept (nothing dropped as not_in_catalog or out_of_scope).
 
-Measured, each phase in its own subprocess so that its peak RSS is its own (best of --repeat runs;
+Measured, each phase in its own subprocess so that its peak RSS (VmHWM) is its own (best of --repeat runs;
 bare runs once before and once after ours, best of both, to damp other load on a shared machine):
   bare    fresh in-memory DuckDB: CREATE TABLE t AS SELECT * FROM read_csv(file, delim=';',
           header=true, all_varchar=true)
-  ours    the ingest of one batch in the order of warehouse/batches.py: read the file bytes, store the
-          payload (warehouse.load.store_payload: data hash, body zstd-compressed), sources.genesis.parse_tablefile,
-          expectations (GX generic suite and the table checks; the validator built once as in the flows),
-          warehouse.load.load_batch into a fresh DuckDB file (first load: all rows new); then a second
-          load_batch of the same observations into the same database (all rows unchanged), reported separately.
+  ours    the ingest of one batch in the order of warehouse/batches.py: read the file bytes; store the payload
+          (warehouse.load.store_payload_meanwhile: data hash, body zstd-compressed) on a thread while it is parsed
+          (sources.genesis.parse_tablefile) and validated (expectations: GX generic suite and the table checks; the
+          validator built once as in the flows); wait for the store; warehouse.load.load_batch into a fresh DuckDB
+          file (first load: all rows new); then a second load_batch of the same observations into the same database
+          (all rows unchanged), reported separately.
+  dlt     with --dlt PYTHON (a throwaway virtualenv: pip install "dlt[duckdb]==1.31.*" pyarrow; dlt is no
+          dependency of the project): pyarrow.csv reads the file (every column a string) and a dlt pipeline loads the
+          Arrow table into a DuckDB file; printed beside ours, not in the ratio.
 Targets (issue 17): (read + store + parse + validate + load) <= 2x bare, peak RSS of "ours" < 600 MiB.
 The last line is `ingest/bare = X.XX`. The exit code is 0 whether the targets pass or fail (a benchmark, run
-on demand; CI runs it at a tiny size as a smoke test, tests/benchmarks/test_smoke.py).
+on demand; CI runs it at a tiny size as a smoke test, tests/benchmarks/test_smoke.py). Where the time and the
+memory go: README.md, "Benchmarks".
 
     cd labour-monitor && .venv/bin/python benchmarks/ingest.py                   # full size
     cd labour-monitor && .venv/bin/python benchmarks/ingest.py --kreise 20 --years 3 --repeat 1   # smoke run
     cd labour-monitor && .venv/bin/python benchmarks/ingest.py --profile         # + cProfile of parse_tablefile
+    cd labour-monitor && .venv/bin/python benchmarks/ingest.py --dlt /tmp/dlt-venv/bin/python   # + dlt beside it
 """
 
 from __future__ import annotations
