@@ -66,6 +66,8 @@ def spread(values: list[str | None], key: np.ndarray | pa.Array) -> pa.Dictionar
 def unique_dictionary(column: pa.DictionaryArray) -> pa.DictionaryArray:
     """The column with each value once in its dictionary (a dictionary put together from several may repeat one)."""
     distinct = pc.dictionary_encode(column.dictionary)
+    if len(distinct.dictionary) == len(column.dictionary):  # each once already (as read, taken or spread): no copy of the rows
+        return column
     return pa.DictionaryArray.from_arrays(pc.take(distinct.indices, column.indices), distinct.dictionary)
 
 

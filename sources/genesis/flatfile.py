@@ -156,12 +156,12 @@ def _match_indicators(
             selected = {var: attr for b, (var, attr) in zip(blocks, pairs, strict=True) if b != reg_block and var and attr}
             if code != content or selected != wanted:
                 continue
-            rows = pc.equal(rows_of, k)
             if chosen[k] is not None:
-                _fail_rows(FormatError, src, tid, rows, f"row matches two indicators ({chosen[k].id} and {ind.id})", cols["value_variable_code"])
+                _fail_rows(FormatError, src, tid, pc.equal(rows_of, k), f"row matches two indicators ({chosen[k].id} and {ind.id})",
+                           cols["value_variable_code"])
             chosen[k] = ind
             if unit != ind.source_unit:
-                _fail_rows(FormatError, src, tid, rows, f"unit of {ind.id} changed (catalog: {ind.source_unit!r})", cols["value_unit"])
+                _fail_rows(FormatError, src, tid, pc.equal(rows_of, k), f"unit of {ind.id} changed (catalog: {ind.source_unit!r})", cols["value_unit"])
     return spread([i.id if i else None for i in chosen], rows_of), spread([i.unit if i else None for i in chosen], rows_of)
 
 
