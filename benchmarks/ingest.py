@@ -12,22 +12,28 @@ The catalog used is the real one with its regions replaced by the generated Krei
 "08" as scope) and its indicators by one per sex x age group of 12411-02-03-4, so that
 every row of the file is kept (nothing dropped as not_in_catalog or out_of_scope).
 
-Measured, each phase in its own subprocess so that its peak RSS is its own (best of --repeat runs;
+Measured, each phase in its own subprocess so that its peak RSS (VmHWM) is its own (best of --repeat runs;
 bare runs once before and once after ours, best of both, to damp other load on a shared machine):
   bare    fresh in-memory DuckDB: CREATE TABLE t AS SELECT * FROM read_csv(file, delim=';',
           header=true, all_varchar=true)
-  ours    the ingest of one batch in the order of warehouse/batches.py: read the file bytes, store the
-          payload (warehouse.load.store_payload: data hash, body zstd-compressed), sources.genesis.parse_tablefile,
-          expectations (GX generic suite and the table checks; the validator built once as in the flows),
-          warehouse.load.load_batch into a fresh DuckDB file (first load: all rows new); then a second
-          load_batch of the same observations into the same database (all rows unchanged), reported separately.
+  ours    the ingest of one batch in the order of warehouse/batches.py: read the file bytes; store the payload
+          (warehouse.load.store_payload_meanwhile: data hash, body zstd-compressed) on a thread while it is parsed
+          (sources.genesis.parse_tablefile) and validated (expectations: GX generic suite and the table checks; the
+          validator built once as in the flows); wait for the store; warehouse.load.load_batch into a fresh DuckDB
+          file (first load: all rows new); then a second load_batch of the same observations into the same database
+          (all rows unchanged), reported separately.
+  dlt     with --dlt PYTHON (a throwaway virtualenv: pip install "dlt[duckdb]==1.31.*" pyarrow; dlt is no
+          dependency of the project): pyarrow.csv reads the file (every column a string) and a dlt pipeline loads the
+          Arrow table into a DuckDB file; printed beside ours, not in the ratio.
 Targets (issue 17): (read + store + parse + validate + load) <= 2x bare, peak RSS of "ours" < 600 MiB.
 The last line is `ingest/bare = X.XX`. The exit code is 0 whether the targets pass or fail (a benchmark, run
-on demand; CI runs it at a tiny size as a smoke test, tests/benchmarks/test_smoke.py).
+on demand; CI runs it at a tiny size as a smoke test, tests/benchmarks/test_smoke.py). Where the time and the
+memory go: README.md, "Benchmarks".
 
     cd labour-monitor && .venv/bin/python benchmarks/ingest.py                   # full size
     cd labour-monitor && .venv/bin/python benchmarks/ingest.py --kreise 20 --years 3 --repeat 1   # smoke run
     cd labour-monitor && .venv/bin/python benchmarks/ingest.py --profile         # + cProfile of parse_tablefile
+    cd labour-monitor && .venv/bin/python benchmarks/ingest.py --dlt /tmp/dlt-venv/bin/python   # + dlt beside it
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ import argparse  # noqa: E402
 import dataclasses  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
-import resource  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -191,7 +197,10 @@ def payload_for(data: bytes, years: tuple[int, int]):
 
 
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak RSS (Linux VmHWM). Not getrusage's ru_maxrss: Linux carries that over an exec, so a phase's
+    process would report the peak of the benchmark process that forked it (the generator's, above all phases)."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
 # --------------------------------------------------------------------------------------------
@@ -220,9 +229,10 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
     import pyarrow.compute as pc
 
     from expectations.validate import Validator
+    from sources.codes import repeated
     from sources.contract import TableRequest
     from sources.genesis import parse_tablefile
-    from warehouse.load import connect, load_batch, new_batch_id, store_payload
+    from warehouse.load import connect, load_batch, new_batch_id, store_payload_meanwhile
 
     catalog = bench_catalog(n_kreise)
     table = catalog.tables[TABLE_ID]
@@ -235,30 +245,32 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
         data = path.read_bytes()
         payload = payload_for(data, years)
         t1 = time.perf_counter()
-        # as warehouse/batches.py does: the body stored before it is checked (the data hash names it)
-        store_path = store_payload(workdir / f"data-{rep}", payload)
+        # as warehouse/batches.py does: the body stored (the data hash names it) on a thread while it is checked
+        stored = store_payload_meanwhile(workdir / f"data-{rep}", payload)
         t2 = time.perf_counter()
         parsed = parse_tablefile(data, table, catalog, new_batch_id(TABLE_ID))
         t3 = time.perf_counter()
         verdict = validator.validate(parsed.observations, request)
-        t4 = time.perf_counter()
         assert verdict.passed, verdict.critical
-        con = connect(db)
+        t4 = time.perf_counter()
+        store_path = stored.result()
         t5 = time.perf_counter()
-        first = load_batch(con, parsed.observations, payload, store_path, parsed.rows_read)
+        con = connect(db)
         t6 = time.perf_counter()
+        first = load_batch(con, parsed.observations, payload, store_path, parsed.rows_read)
+        t7 = time.perf_counter()
         # The same figures again under a new batch id (raw.batches.batch_id is a primary key).
         obs = parsed.observations
         i = obs.schema.get_field_index("batch_id")
-        again = obs.set_column(i, obs.schema.field(i), pa.repeat(pa.scalar(new_batch_id(TABLE_ID), pa.string()), obs.num_rows))
-        t7 = time.perf_counter()
-        second = load_batch(con, again, payload, store_path, parsed.rows_read)
+        again = obs.set_column(i, obs.schema.field(i), repeated(new_batch_id(TABLE_ID), obs.num_rows))
         t8 = time.perf_counter()
+        second = load_batch(con, again, payload, store_path, parsed.rows_read)
+        t9 = time.perf_counter()
         n_current = con.execute("SELECT count(*) FROM core.observations WHERE valid_to IS NULL").fetchone()[0]
         con.close()
         runs.append({
-            "read_s": t1 - t0, "store_s": t2 - t1, "parse_s": t3 - t2, "validate_s": t4 - t3, "connect_s": t5 - t4,
-            "load_s": t6 - t5, "reload_s": t8 - t7, "stored_mib": (workdir / f"data-{rep}" / store_path).stat().st_size / 2**20,
+            "read_s": t1 - t0, "store_s": (t2 - t1) + (t5 - t4), "parse_s": t3 - t2, "validate_s": t4 - t3, "connect_s": t6 - t5,
+            "load_s": t7 - t6, "reload_s": t9 - t8, "stored_mib": (workdir / f"data-{rep}" / store_path).stat().st_size / 2**20,
             "rows_read": parsed.rows_read, "observations": obs.num_rows,
             "dropped": parsed.dropped, "statuses": {v or "plain": c for v, c in zip(*(a.to_pylist() for a in pc.value_counts(obs.column("status")).flatten()), strict=True)},
             "first": dataclasses.asdict(first), "second": dataclasses.asdict(second), "current_in_db": n_current,
@@ -272,6 +284,36 @@ def phase_ours(path: Path, repeat: int, n_kreise: int, years: tuple[int, int], w
     return best | {"all_runs": [{k: round(r[k], 3) for k in (*TIMED, "reload_s")} for r in runs],
                    "best_reload_s": min(r["reload_s"] for r in runs), "peak_rss_mib": peak_rss_mib(),
                    "arrow_pool": pa.default_memory_pool().backend_name, "duckdb": __import__("duckdb").__version__}
+
+
+def phase_dlt(path: Path, repeat: int, workdir: Path) -> dict:
+    """dlt (run with the interpreter of --dlt: dlt is no dependency of the project, so nothing of it is imported here)
+    loading the same file into a DuckDB file: read with pyarrow.csv, every column a string, then `pipeline.run` of the
+    Arrow table; no parse, validation or vintages."""
+    import os
+
+    os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"
+    import dlt
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    runs, rows = [], 0
+    for rep in range(repeat):
+        t0 = time.perf_counter()
+        columns = path.open(encoding="utf-8-sig").readline().rstrip("\n").split(";")
+        table = pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=";"), convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in columns}, strings_can_be_null=False))
+        t1 = time.perf_counter()
+        pipeline = dlt.pipeline(pipeline_name=f"ingest_bench_{rep}", pipelines_dir=str(workdir / "dlt"),
+                                destination=dlt.destinations.duckdb(str(workdir / f"dlt-{rep}.duckdb")), dataset_name="bench")
+        pipeline.run(table, table_name="flat_file")
+        t2 = time.perf_counter()
+        with pipeline.sql_client() as client:
+            rows = client.execute_sql("SELECT count(*) FROM flat_file")[0][0]
+        runs.append({"read_s": t1 - t0, "run_s": t2 - t1})
+        del table
+    best = min(runs, key=lambda r: r["read_s"] + r["run_s"])
+    return best | {"rows": rows, "peak_rss_mib": peak_rss_mib(), "dlt": dlt.__version__}
 
 
 def phase_profile(path: Path, n_kreise: int, top: int = 25) -> str:
@@ -295,8 +337,8 @@ def phase_profile(path: Path, n_kreise: int, top: int = 25) -> str:
     return out.getvalue()
 
 
-def run_child(args: argparse.Namespace, phase: str, path: Path, workdir: Path) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", phase, "--file", str(path), "--workdir", str(workdir),
+def run_child(args: argparse.Namespace, phase: str, path: Path, workdir: Path, python: str = sys.executable) -> dict:
+    cmd = [python, str(Path(__file__).resolve()), "--child", phase, "--file", str(path), "--workdir", str(workdir),
            "--kreise", str(args.kreise), "--years", str(args.years), "--repeat", str(args.repeat)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
     if proc.returncode != 0:
@@ -318,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--profile", action="store_true", help="also print a cProfile of parse_tablefile")
     ap.add_argument("--keep", action="store_true", help="keep the generated file and work directory")
-    ap.add_argument("--child", choices=("bare", "ours", "profile"), help=argparse.SUPPRESS)
+    ap.add_argument("--dlt", metavar="PYTHON", help="also time dlt loading the same file, run with this interpreter "
+                    "(a throwaway virtualenv: pip install 'dlt[duckdb]==1.31.*' pyarrow)")
+    ap.add_argument("--child", choices=("bare", "ours", "profile", "dlt"), help=argparse.SUPPRESS)
     ap.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -329,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child == "ours":
         print(json.dumps(phase_ours(args.file, args.repeat, args.kreise, years, args.workdir)))
+        return 0
+    if args.child == "dlt":
+        print(json.dumps(phase_dlt(args.file, args.repeat, args.workdir)))
         return 0
     if args.child == "profile":
         print(phase_profile(args.file, args.kreise))
@@ -352,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         bare_before = run_child(args, "bare", path, workdir)
         ours = run_child(args, "ours", path, workdir)
         bare_after = run_child(args, "bare", path, workdir)
+        dlt = run_child(args, "dlt", path, workdir, args.dlt) if args.dlt else None
         bare = min(bare_before, bare_after, key=lambda b: b["bare_s"]) | {
             "bare_all_s": bare_before["bare_all_s"] + bare_after["bare_all_s"],
             "peak_rss_mib": max(bare_before["peak_rss_mib"], bare_after["peak_rss_mib"])}
@@ -365,8 +413,8 @@ def main(argv: list[str] | None = None) -> int:
             ("file size MB", f"{size_mb:.1f}", ""),
             ("bare read_csv -> table s", f"{bare['bare_s']:.2f}", f"DuckDB in-memory, all_varchar, {bare['bare_rows']:,} rows"),
             ("read s", f"{ours['read_s']:.2f}", "the file's bytes"),
-            ("store s", f"{ours['store_s']:.2f}", f"warehouse.load.store_payload, data hash + body zstd-compressed to "
-             f"{ours['stored_mib']:.0f} MiB"),
+            ("store s", f"{ours['store_s']:.2f}", f"waited for: warehouse.load.store_payload_meanwhile (data hash + body "
+             f"zstd-compressed to {ours['stored_mib']:.0f} MiB) runs on a thread during parse and validate"),
             ("parse s", f"{ours['parse_s']:.2f}", "sources.genesis.parse_tablefile"),
             ("validate s", f"{ours['validate_s']:.2f}", "expectations: GX generic suite + table checks"),
             ("load s", f"{ours['load_s']:.2f}", f"load_batch, first load: {ours['first']['rows_new']:,} new"),
@@ -378,6 +426,13 @@ def main(argv: list[str] | None = None) -> int:
             ("second load s", f"{ours['best_reload_s']:.2f}", f"same figures again: {ours['second']['rows_unchanged']:,} unchanged, "
              f"{ours['second']['rows_new']} new, {ours['second']['rows_revised']} revised"),
         ]
+        if dlt:
+            dlt_s = dlt["read_s"] + dlt["run_s"]
+            lines += [
+                (f"dlt {dlt['dlt']} s", f"{dlt_s:.2f}", f"{dlt_s / bare['bare_s']:.2f}x bare: Arrow read {dlt['read_s']:.2f} + "
+                 f"pipeline.run {dlt['run_s']:.2f} into DuckDB, {dlt['rows']:,} rows, every column a string (no parse, checks, vintages)"),
+                ("peak RSS MiB (dlt)", f"{dlt['peak_rss_mib']:.0f}", "whole process, all runs"),
+            ]
         width = max(len(k) for k, _, _ in lines)
         for k, v, note in lines:
             print(f"{k:<{width}}  {v:>10}  {note}")

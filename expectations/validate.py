@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 KEY = list(OBSERVATION_KEY)
 ROW_ID = [*KEY, "source_row"]
 SAMPLE_ROWS = 10
+SOURCE = "labour_monitor"  # GX's pandas data source of the batches
 
 
 @dataclass
@@ -127,7 +128,7 @@ class Validator:
         ctx = gx.get_context(mode="file", project_root_dir=str(self.root))
         # No progress bars per batch on the console: the run's own summary says what happened.
         ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        source = ctx.data_sources.add_or_update_pandas("labour_monitor")
+        source = ctx.data_sources.add_or_update_pandas(SOURCE)
         for name, expectations in (("observations", _generic_expectations(gx)), ("table_checks", _check_expectations(gx))):
             asset = next((a for a in source.assets if a.name == name), None) or source.add_dataframe_asset(name)
             definition = next((b for b in asset.batch_definitions if b.name == "batch"), None) or asset.add_batch_definition_whole_dataframe("batch")
@@ -144,6 +145,15 @@ class Validator:
                 )
             )
         return ctx
+
+    def _forget_batch(self) -> None:
+        """GX keeps the frame it validated and the metrics it computed on it (a boolean series per row condition) in
+        its execution engine until the next batch replaces them: let them go, so that a run does not carry one
+        batch's frame into the parse of the next (peak RSS, benchmarks/ingest.py)."""
+        engine = self.ctx.data_sources.get(SOURCE).get_execution_engine()
+        engine.batch_manager.batch_data_cache.clear()
+        engine.batch_manager.reset_batch_cache()
+        engine._metric_cache.clear()  # no public way; GX is pinned (constraints.txt)
 
     def build_docs(self) -> Path:
         """Render the Data Docs site from the stored results, with its styles and scripts served from the site
@@ -169,6 +179,7 @@ class Validator:
         # The run name is what Data Docs list the result under: the request, not GX's "__none__".
         result = self._checkpoint(name).run(batch_parameters={"dataframe": df}, expectation_parameters=params,
                                             run_id=RunIdentifier(run_name=run_name))
+        self._forget_batch()
         for run in result.run_results.values():
             verdict.gx_results.append(run.to_json_dict())
             for r in run.results:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 
+from sources.codes import CODE
+
 if TYPE_CHECKING:
     import httpx
 
@@ -29,21 +31,23 @@ if TYPE_CHECKING:
 # newest release of each figure.
 OBSERVATION_KEY = ("indicator_id", "region_code", "period", "release")
 
+# The repeated strings (every column but value and source_row) are dictionary-encoded: a batch of a whole table holds
+# hundreds of thousands of rows but a few hundred distinct codes, each stored once (sources/codes.py).
 OBSERVATION_SCHEMA = pa.schema(
     [
-        pa.field("indicator_id", pa.string(), nullable=False),
-        pa.field("region_code", pa.string(), nullable=False),
-        pa.field("period", pa.string(), nullable=False),
-        pa.field("freq", pa.string(), nullable=False),
+        pa.field("indicator_id", CODE, nullable=False),
+        pa.field("region_code", CODE, nullable=False),
+        pa.field("period", CODE, nullable=False),
+        pa.field("freq", CODE, nullable=False),
         pa.field("value", pa.float64()),
-        pa.field("unit", pa.string(), nullable=False),
-        pa.field("status", pa.string()),
-        pa.field("marker", pa.string()),
-        pa.field("source_id", pa.string(), nullable=False),
-        pa.field("table_id", pa.string(), nullable=False),
-        pa.field("batch_id", pa.string(), nullable=False),
+        pa.field("unit", CODE, nullable=False),
+        pa.field("status", CODE),
+        pa.field("marker", CODE),
+        pa.field("source_id", CODE, nullable=False),
+        pa.field("table_id", CODE, nullable=False),
+        pa.field("batch_id", CODE, nullable=False),
         pa.field("source_row", pa.int64(), nullable=False),
-        pa.field("release", pa.string()),
+        pa.field("release", CODE),
     ]
 )
 

@@ -7,19 +7,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sources.codes import codes, combined
 from sources.contract import OBSERVATION_KEY
 
 
 def find_duplicate_keys(obs: pa.Table) -> tuple[int, str] | None:
     """The last file line and text of a repeated (indicator, region, period, release), or None.
 
-    The key columns are dictionary-encoded into one integer per row: much faster than grouping by
+    The key columns are combined into one integer per row (sources/codes.py): much faster than grouping by
     string columns on a large batch. A NULL (no release) is a value of its own.
     """
-    key = np.zeros(obs.num_rows, dtype=np.int64)
-    for name in OBSERVATION_KEY:
-        encoded = pc.dictionary_encode(obs.column(name).combine_chunks(), null_encoding="encode")
-        key = key * len(encoded.dictionary) + encoded.indices.to_numpy(zero_copy_only=False)
+    key, _ = combined([codes(obs.column(name)) for name in OBSERVATION_KEY])
     repeated = pd.Series(key).duplicated(keep=False).to_numpy()
     if not repeated.any():
         return None

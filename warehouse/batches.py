@@ -18,7 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from sources.contract import RawPayload, RegisterRows
-from warehouse.load import last_loaded, load_batch, new_batch_id, store_payload
+from warehouse.load import last_loaded, load_batch, new_batch_id, store_payload_meanwhile
 from warehouse.ops import BatchResult, record_outcome, record_quarantine
 from warehouse.register import load_register
 
@@ -50,7 +50,7 @@ class Rejected:
 def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Path, run_id: str,
                check: Callable[[str], Accepted | AcceptedRegister | Rejected], fingerprint: str | None = None) -> BatchResult:
     """Skip an unchanged payload (the same data, parsed with the same catalog entries: `fingerprint`); otherwise store
-    its body, `check` it, and load it whole or quarantine it whole. A payload with the same data but a changed
+    its body (meanwhile `check` runs), and load it whole or quarantine it whole. A payload with the same data but a changed
     fingerprint is parsed again, and its outcome says so (`reparsed`)."""
     last = last_loaded(con, payload)
     same_data = last is not None and last.sha256 == payload.sha256
@@ -61,8 +61,9 @@ def take_batch(con: duckdb.DuckDBPyConnection, payload: RawPayload, data_dir: Pa
         reparsed = (f"same data as the last load, parsed again: the catalog entries that shape the parse of table "
                     f"{payload.table_id} changed (fingerprint {last.parse_fingerprint or 'none'} -> {fingerprint})") if same_data and last else None
         batch_id = new_batch_id(payload.table_id)
-        path = store_payload(data_dir, payload)
+        stored = store_payload_meanwhile(data_dir, payload)
         verdict = check(batch_id)
+        path = stored.result()
         if isinstance(verdict, Rejected):
             log.error("quarantined %s: %s", batch_id, verdict.reason)
             record_quarantine(con, run_id, batch_id, payload, path, verdict.reason, verdict.gx_results, verdict.failing_rows)

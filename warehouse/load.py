@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +102,17 @@ def store_payload(data_dir: Path, payload: RawPayload) -> str:
             out.write(payload.body)
         tmp.replace(target)
     return rel.as_posix()
+
+
+def store_payload_meanwhile(data_dir: Path, payload: RawPayload) -> Future[str]:
+    """`store_payload` on a thread of its own, while the caller parses and validates the payload: hashing and
+    compressing release the GIL, so on two cores the store costs the batch almost no time. Ask the future for the
+    path before the batch is recorded (it raises what the store raised)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-payload")
+    try:
+        return pool.submit(store_payload, data_dir, payload)
+    finally:
+        pool.shutdown(wait=False)  # the store runs on; its thread ends with it
 
 
 def read_stored(path: Path) -> bytes:

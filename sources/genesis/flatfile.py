@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from catalog import Catalog, SourceTable
+from sources.codes import CODE, codes, combined, dense, encoded, first_rows, per_value, repeated, spread
 from sources.contract import OBSERVATION_SCHEMA, ParseResult
 from sources.errors import FormatError, SourceError
 from sources.observations import find_duplicate_keys
@@ -25,14 +26,18 @@ from transforms.regions import classify, dissolved, left_out_codes, period_end
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
 _BLOCK_COLUMN = re.compile(r"[0-9]+_variable_(attribute_)?code")
 _BLANK = re.compile(rb"[\xef\xbb\xbf \r\n]*")
+_REGIONAL = pa.array(sorted(REGIONAL_VARIABLES), pa.string())
 _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
 FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", "value_variable_code")
 
 
 def read_flat(data: bytes, source: str, table: str) -> pa.Table:
-    """Read the flat file as strings, leaving out the label columns: rows are matched on codes, never on labels
-    (labels drift between releases). A label holding a ";" comes double-quoted: a real CSV reader takes it whole."""
+    """Read the flat file, leaving out the label columns: rows are matched on codes, never on labels (labels drift
+    between releases). A label holding a ";" comes double-quoted: a real CSV reader takes it whole.
+
+    Every column but the value is read as codes (sources/codes.py): a few hundred distinct strings in a file of
+    hundreds of thousands of rows, each stored once; one chunk a column."""
     if _BLANK.fullmatch(data):  # a match, not data.strip(): that copies a whole table's file to look at its ends
         raise FormatError(source, table, "empty flat file: no header, no rows")
     header = data[: data.find(b"\n")] if b"\n" in data else data
@@ -55,14 +60,14 @@ def read_flat(data: bytes, source: str, table: str) -> pa.Table:
     if missing:
         raise FormatError(source, table, f"changed columns: {missing} missing from the header {columns}")
     try:
-        # One thread, 2 MiB blocks: on two cores shared with the rest of the run this read a 181 MB file faster
-        # (0.3 s against 0.5-0.9 s) and with less than half the memory at its peak (benchmarks/ingest.py)
-        return pacsv.read_csv(
+        # One thread, 2 MiB blocks: on two cores shared with the rest of the run (the payload is stored meanwhile)
+        # this read a 181 MB file fastest and with the least memory at its peak (benchmarks/ingest.py)
+        flat = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 21),
             parse_options=pacsv.ParseOptions(delimiter=";", quote_char='"', double_quote=True, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in columns},
+                column_types={c: pa.string() if c == "value" else CODE for c in columns},
                 include_columns=[c for c in columns if not c.endswith("_label")],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -70,6 +75,7 @@ def read_flat(data: bytes, source: str, table: str) -> pa.Table:
         )
     except pa.ArrowInvalid as exc:
         raise FormatError(source, table, f"malformed flat file (truncated, changed rows or not UTF-8): {exc}") from exc
+    return flat.combine_chunks()  # one chunk a column, the chunks' dictionaries unified
 
 
 def _blocks(flat: pa.Table) -> list[int]:
@@ -87,12 +93,31 @@ def _fail_rows(exc: type[SourceError], source: str, table: str, mask: pa.Array, 
         raise exc(source, table, f"{what}: {values[idx[0]].as_py()!r} ({len(idx)} rows)", row=idx[0] + 2)
 
 
-_SEP = "\x1f"
+def _regions(cols: dict[str, pa.Array], blocks: list[int]) -> tuple[pa.DictionaryArray, np.ndarray]:
+    """The region code of every row (NULL: no regional variable) and the block it stands in (0: none).
+
+    The regional variable can differ between rows (DINSG/DLAND/REGBEZ/KREISE in one file); the first block holding
+    one gives the row's region."""
+    n = len(cols["time"])
+    block = np.zeros(n, dtype=np.int64)
+    index = np.full(n, -1, dtype=np.int64)
+    dictionaries, offset = [], 0
+    for b in blocks:
+        attribute = cols[f"{b}_variable_attribute_code"]
+        regional = per_value(cols[f"{b}_variable_code"], lambda d: pc.is_in(d, value_set=_REGIONAL)).to_numpy(zero_copy_only=False)
+        regional &= block == 0
+        block[regional] = b
+        index[regional] = attribute.indices.to_numpy(zero_copy_only=False)[regional] + offset
+        dictionaries.append(attribute.dictionary)
+        offset += len(attribute.dictionary)
+    values = pa.concat_arrays(dictionaries) if dictionaries else pa.array([], pa.string())
+    region = pa.DictionaryArray.from_arrays(pa.array(index, pa.int32(), mask=index < 0), values)
+    return encoded(region), block
 
 
 def _match_indicators(
-    flat: pa.Table, blocks: list[int], region_block: pa.Array, table: SourceTable, catalog: Catalog
-) -> tuple[pa.Array, pa.Array]:
+    cols: dict[str, pa.Array], blocks: list[int], region_block: np.ndarray, table: SourceTable, catalog: Catalog
+) -> tuple[pa.DictionaryArray, pa.DictionaryArray]:
     """Indicator id and unit of every row (NULL: not in the catalog).
 
     A row's shape is its content code, unit and classifying variable/attribute pairs (the regional block
@@ -100,13 +125,21 @@ def _match_indicators(
     the answer is mapped back to the rows: one pass over the file instead of one per indicator.
     """
     src, tid = table.source, table.id
-    parts = [flat.column("value_variable_code"), flat.column("value_unit"), pc.cast(region_block, pa.string())]
+    parts = [codes(cols["value_variable_code"]), codes(cols["value_unit"]), (region_block, len(blocks) + 1)]
     for b in blocks:
-        is_region = pc.fill_null(pc.equal(region_block, b), False)
-        parts += [flat.column(f"{b}_variable_code"), pc.if_else(is_region, "", flat.column(f"{b}_variable_attribute_code"))]
-    shape = pc.binary_join_element_wise(*parts, _SEP)
-    shape = (shape.combine_chunks() if isinstance(shape, pa.ChunkedArray) else shape).dictionary_encode()
-    shapes = [s.split(_SEP) for s in shape.dictionary.to_pylist()]
+        attribute, size = codes(cols[f"{b}_variable_attribute_code"])
+        parts += [codes(cols[f"{b}_variable_code"]), (np.where(region_block == b, size, attribute), size + 1)]
+    shape, n_shapes = dense(combined(parts)[0])
+    first = pa.array(first_rows(shape, n_shapes))
+    rows_of = pa.array(shape)
+
+    def at_first(name: str) -> list[str]:
+        return pc.take(cols[name], first).to_pylist()
+
+    reg_blocks = region_block[first.to_numpy()].tolist()
+    classifying = [(at_first(f"{b}_variable_code"), at_first(f"{b}_variable_attribute_code")) for b in blocks]
+    shapes = [(code, unit, reg_block, [(var[k], attr[k]) for var, attr in classifying])
+              for k, (code, unit, reg_block) in enumerate(zip(at_first("value_variable_code"), at_first("value_unit"), reg_blocks, strict=True))]
     contents = sorted({sh[0] for sh in shapes})
     chosen: list = [None] * len(shapes)
     for ind in catalog.indicators_for(tid):
@@ -116,23 +149,20 @@ def _match_indicators(
                 raise FormatError(src, tid, f"indicator {ind.id} has no content code in the catalog and the file offers {contents}")
             content = contents[0]
         wanted = {var: attr for var, attr in ind.filters.items() if attr}
-        for k, (code, unit, reg_block, *pairs) in enumerate(shapes):
+        for k, (code, unit, reg_block, pairs) in enumerate(shapes):
             # The row's selection: each classifying variable not at its total. A total is an attribute code left
             # empty (`GES;Geschlecht;;Insgesamt`) or a block left empty altogether (`;;;;`); value variables of
             # one file may classify by different variables in the same block position.
-            selected = {pairs[2 * j]: pairs[2 * j + 1] for j, b in enumerate(blocks)
-                        if str(b) != reg_block and pairs[2 * j] and pairs[2 * j + 1]}
+            selected = {var: attr for b, (var, attr) in zip(blocks, pairs, strict=True) if b != reg_block and var and attr}
             if code != content or selected != wanted:
                 continue
-            rows = pc.equal(shape.indices, k)
             if chosen[k] is not None:
-                _fail_rows(FormatError, src, tid, rows, f"row matches two indicators ({chosen[k].id} and {ind.id})", flat.column("value_variable_code"))
+                _fail_rows(FormatError, src, tid, pc.equal(rows_of, k), f"row matches two indicators ({chosen[k].id} and {ind.id})",
+                           cols["value_variable_code"])
             chosen[k] = ind
             if unit != ind.source_unit:
-                _fail_rows(FormatError, src, tid, rows, f"unit of {ind.id} changed (catalog: {ind.source_unit!r})", flat.column("value_unit"))
-    indicator = pc.take(pa.array([i.id if i else None for i in chosen], pa.string()), shape.indices)
-    units = pc.take(pa.array([i.unit if i else None for i in chosen], pa.string()), shape.indices)
-    return indicator, units
+                _fail_rows(FormatError, src, tid, pc.equal(rows_of, k), f"unit of {ind.id} changed (catalog: {ind.source_unit!r})", cols["value_unit"])
+    return spread([i.id if i else None for i in chosen], rows_of), spread([i.unit if i else None for i in chosen], rows_of)
 
 
 def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str, requested: tuple[str, ...] = ()) -> ParseResult:
@@ -140,86 +170,76 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
 
     Rows of the scope's regions are kept, and of regions the request named (`requested`: its `regionalkey`
     entries); every other row is counted by reason (transforms/regions.py). Row numbers in errors are file lines
-    (the header is line 1).
+    (the header is line 1). The checks and lookups run once per distinct code (sources/codes.py).
     """
     src, tid = table.source, table.id
     flat = read_flat(data, src, tid)
     n = flat.num_rows
     blocks = _blocks(flat)
-    row_no = pa.array(np.arange(2, n + 2, dtype=np.int64))
+    cols = {name: flat.column(name).combine_chunks() for name in flat.column_names}
+    del flat
 
-    # The regional variable can differ between rows (DINSG/DLAND/REGBEZ/KREISE in one file).
-    region = pa.nulls(n, pa.string())
-    region_block = pa.nulls(n, pa.int64())
-    for b in blocks:
-        is_regional = pc.is_in(flat.column(f"{b}_variable_code"), value_set=pa.array(sorted(REGIONAL_VARIABLES)))
-        region = pc.coalesce(region, pc.if_else(is_regional, flat.column(f"{b}_variable_attribute_code"), None))
-        region_block = pc.coalesce(region_block, pc.if_else(is_regional, pa.scalar(b, pa.int64()), None))
-    _fail_rows(FormatError, src, tid, pc.is_null(region), "row without a regional variable", flat.column("statistics_code"))
-    region = region.combine_chunks() if isinstance(region, pa.ChunkedArray) else region
+    region, region_block = _regions(cols, blocks)
+    _fail_rows(FormatError, src, tid, pc.is_null(region), "row without a regional variable", cols["statistics_code"])
 
-    indicator, unit = _match_indicators(flat, blocks, region_block, table, catalog)
+    indicator, unit = _match_indicators(cols, blocks, region_block, table, catalog)
 
     dropped: dict[str, int] = {}
     wanted_rows = pc.is_valid(indicator)
     dropped["not_in_catalog"] = n - pc.sum(wanted_rows).as_py() if n else 0
 
-    keep, reason = classify(region, catalog, requested)
-    unknown = pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), "unknown_region"))
+    keep, reason = classify(region.dictionary, catalog, requested)
+    keep, reason = pc.take(keep, region.indices), pc.fill_null(pc.take(reason, region.indices), "")
+    unknown = pc.and_(wanted_rows, pc.equal(reason, "unknown_region"))
     _fail_rows(FormatError, src, tid, unknown, "unknown region code (not in catalog/regions_germany.yaml)", region)
     left_out: dict[str, pa.Array] = {}
     for why in ("berlin_district", "part_of_kreis", "statistical_region", "out_of_scope"):
-        rows = pc.and_(wanted_rows, pc.equal(pc.fill_null(reason, ""), why))
+        rows = pc.and_(wanted_rows, pc.equal(reason, why))
         dropped[why] = pc.sum(rows).as_py() or 0
         left_out[why] = pc.filter(region, rows)
-    mask = pc.and_(wanted_rows, keep)
+    mask = pc.and_(wanted_rows, pc.fill_null(keep, False))
 
-    time_code = flat.column("time_code")
-    period = flat.column("time")
+    time_code, period = cols["time_code"], cols["time"]
     for code in pc.unique(pc.filter(time_code, mask)).to_pylist():
+        of_code = pc.and_(mask, pc.equal(time_code, code))
         pattern = _PERIOD.get(code)
         if pattern is None:
-            _fail_rows(FormatError, src, tid, pc.and_(mask, pc.equal(time_code, code)), "unsupported time variable", time_code)
-        bad = pc.and_(pc.and_(mask, pc.equal(time_code, code)), pc.invert(pc.match_substring_regex(period, pattern)))
+            _fail_rows(FormatError, src, tid, of_code, "unsupported time variable", time_code)
+        bad = pc.and_(of_code, pc.invert(per_value(period, lambda d, p=pattern: pc.match_substring_regex(d, p))))
         _fail_rows(FormatError, src, tid, bad, f"period not in the {code} format", period)
 
     sel = pc.indices_nonzero(mask)
-    sub = flat.select([c for c in ("time", "value", "value_q") if c in flat.column_names]).take(sel)
-    del flat, time_code, period  # the wide table is the largest thing alive: free it before building rows
-    flags = sub.column("value_q") if "value_q" in sub.column_names else None
-    marked = apply_markers(sub.column("value").combine_chunks(), flags.combine_chunks() if flags is not None else None, catalog.statuses)
-    sub_rows = pc.take(row_no, sel)
+    values = pc.take(cols["value"], sel)
+    flags = pc.take(cols["value_q"], sel).cast(pa.string()) if "value_q" in cols else None
+    marked = apply_markers(values, flags, catalog.statuses)
+    sub_rows = pa.array(sel.to_numpy() + 2)  # file lines: the header is line 1
     if marked.bad_value_rows:
         i = marked.bad_value_rows[0]
-        raise FormatError(src, tid, f"value is neither a number nor a known marker: {sub.column('value')[i].as_py()!r} ({len(marked.bad_value_rows)} rows)", row=sub_rows[i].as_py())
+        raise FormatError(src, tid, f"value is neither a number nor a known marker: {values[i].as_py()!r} ({len(marked.bad_value_rows)} rows)", row=sub_rows[i].as_py())
     if marked.bad_flag_rows:
         i = marked.bad_flag_rows[0]
         raise FormatError(src, tid, f"unknown quality flag {flags[i].as_py()!r}", row=sub_rows[i].as_py())
 
-    def const(value: str) -> pa.Array:
-        return pa.repeat(pa.scalar(value, pa.string()), len(sel))
-
+    k = len(sel)
     obs = pa.table(
         {
             "indicator_id": pc.take(indicator, sel),
             "region_code": pc.take(region, sel),
-            "period": sub.column("time"),
-            "freq": const(table.freq),
+            "period": pc.take(period, sel),
+            "freq": repeated(table.freq, k),
             "value": marked.value,
             "unit": pc.take(unit, sel),
-            "status": marked.status,
-            "marker": marked.marker,
-            "source_id": const(src),
-            "table_id": const(tid),
-            "batch_id": const(batch_id),
+            "status": encoded(marked.status),
+            "marker": encoded(marked.marker),
+            "source_id": repeated(src, k),
+            "table_id": repeated(tid, k),
+            "batch_id": repeated(batch_id, k),
             "source_row": sub_rows,
-            "release": pa.nulls(len(sel), pa.string()),
+            "release": repeated(None, k),
         }
     )
-    del sub, marked
-    # Arrow's allocator keeps freed blocks; hand them back so that loading does not stack on the parse peak.
-    pa.default_memory_pool().release_unused()
-    gone = dissolved(obs.column("region_code"), period_end(obs.column("period")), obs.column("marker"), catalog)
+    del cols, values, flags, marked
+    gone = dissolved(obs.column("region_code"), per_value(encoded(obs.column("period")), period_end), obs.column("marker"), catalog)
     dropped["dissolved"] = pc.sum(gone).as_py() or 0
     left_out["dissolved"] = pc.filter(obs.column("region_code"), gone)
     obs = obs.filter(pc.invert(gone))
@@ -229,6 +249,8 @@ def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id:
     dup = find_duplicate_keys(obs)
     if dup is not None:
         raise FormatError(src, tid, f"duplicate observation {dup[1]}", row=dup[0])
+    # Arrow's allocator keeps freed blocks; hand them back so that validation and loading do not stack on the parse peak.
+    pa.default_memory_pool().release_unused()
     return ParseResult(obs.cast(OBSERVATION_SCHEMA), rows_read=n, dropped={k: v for k, v in dropped.items() if v}, notes=notes)
 
 
@@ -236,18 +258,31 @@ def drop_unpublished_newest(obs: pa.Table) -> tuple[pa.Table, list[str], int]:
     """Drop the newest period of an indicator at a regional level when all its values are "-".
 
     GENESIS answers a period whose Kreis figures are not loaded yet with "-" everywhere; that is
-    "not yet published", not a column of zeros or of true nothings.
+    "not yet published", not a column of zeros or of true nothings. Rows are grouped by codes (periods by their
+    rank in time, regional levels by the length of the region code).
     """
     if obs.num_rows == 0:
         return obs, [], 0
-    df = obs.select(["indicator_id", "region_code", "period", "marker"]).to_pandas()
-    df["level"] = df["region_code"].str.len()
-    newest = df.groupby(["indicator_id", "level"])["period"].transform("max")
+    indicator = encoded(obs.column("indicator_id"))
+    region = encoded(obs.column("region_code"))
+    period = encoded(obs.column("period"))
+    order = pc.sort_indices(period.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))  # periods compare as strings: "2024" < "2025", "2024-06-30" < "2024-12-31"
+    df = pd.DataFrame({
+        "indicator": indicator.indices.to_numpy(zero_copy_only=False),
+        "level": per_value(region, pc.utf8_length).to_numpy(zero_copy_only=False),
+        "period": rank[period.indices.to_numpy(zero_copy_only=False)],
+        "dash": pc.fill_null(pc.equal(obs.column("marker"), "-"), False).to_numpy(),
+    })
+    newest = df.groupby(["indicator", "level"])["period"].transform("max")
     in_newest = df["period"] == newest
-    all_dash = df[in_newest].groupby(["indicator_id", "level", "period"])["marker"].agg(lambda m: bool((m == "-").all()))
+    all_dash = df[in_newest].groupby(["indicator", "level", "period"])["dash"].all()
     unpublished = all_dash[all_dash]
     if unpublished.empty:
         return obs, [], 0
-    drop = pd.MultiIndex.from_frame(df[["indicator_id", "level", "period"]]).isin(unpublished.index)
-    notes = [f"{i} {p} (region code length {lv}): all values '-', taken as not yet published" for i, lv, p in unpublished.index]
+    drop = pd.MultiIndex.from_frame(df[["indicator", "level", "period"]]).isin(unpublished.index)
+    periods = period.dictionary.to_pylist()
+    notes = [f"{indicator.dictionary[i].as_py()} {periods[order[p]]} (region code length {lv}): all values '-', taken as not yet published"
+             for i, lv, p in unpublished.index]
     return obs.filter(pa.array(~drop)), notes, int(drop.sum())
