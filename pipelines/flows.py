@@ -196,6 +196,22 @@ def _download(request: TableRequest, settings: Settings, store: Path, logger: lo
     return fetched
 
 
+def _told_unchanged(request: TableRequest, settings: Settings, upstream: Upstream,
+                    logger: logging.Logger | logging.LoggerAdapter) -> str | None:
+    """Why the provider says, without a download, that the request's data is the `upstream` held (GENESIS: its update
+    stamp); None where it cannot say. Asked before and outside the fetch task: a skipped request costs no task run,
+    whose states the Prefect server would have to write. Where asking fails, the fetch task asks again, with its
+    retries, and reports."""
+    catalog = default_catalog()
+    try:
+        client_for(catalog.sources[request.source_id], settings).raise_if_unchanged(catalog.tables[request.table_id], upstream)
+    except NotModified as unchanged:
+        return str(unchanged)
+    except SourceError as exc:
+        logger.warning("%s: could not ask whether it changed (%s); the fetch task asks again", request.describe(), exc)
+    return None
+
+
 @dataclass(frozen=True)
 class _Obtained:
     """The payloads of one request and how they were had: downloaded, or read back from storage; none when skipped."""
@@ -209,7 +225,9 @@ def _obtain(con: duckdb.DuckDBPyConnection, request: TableRequest, settings: Set
             logger: logging.Logger | logging.LoggerAdapter, last: RequestAttempt | None, fingerprint: str, force: bool) -> _Obtained:
     """Download the request unless its provider says nothing changed since the last attempt loaded it (see
     pipelines/freshness.py); then, with a changed parse fingerprint, its stored payloads, else nothing (skipped)."""
-    fetched = _download(request, settings, store, logger, upstream_of(last, force))
+    upstream = upstream_of(last, force)
+    told = _told_unchanged(request, settings, upstream, logger) if upstream else None
+    fetched = Fetched([], told) if told else _download(request, settings, store, logger, upstream)
     if fetched.not_modified is None:
         return _Obtained(fetched.payloads, True, why_downloaded(last, force, fetched.payloads))
     assert last is not None  # only a request with a held last attempt is asked conditionally

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from catalog import Source
+from catalog import Source, SourceTable
 from sources.client import RetryPolicy, send
 from sources.conditional import NOT_MODIFIED, make_conditional, validator_of
 from sources.contract import RawPayload, Upstream
@@ -46,6 +46,11 @@ class HttpClient:
         """Send through the polite client; with `upstream`, as a conditional request (a 304 answer is returned as it is)."""
         make_conditional(request, upstream)
         return send(self.http, request, source=self.source.id, table=table, policy=self.policy, sleep=self.sleep)
+
+    def raise_if_unchanged(self, table: SourceTable, upstream: Upstream) -> None:
+        """Raise NotModified where the provider tells, without a download, that its data of `table` is still the
+        `upstream` the warehouse holds (an update stamp of its own). Returns where only the download can tell (a
+        conditional request, the data hash): this provider has no such stamp."""
 
     def raise_if_not_modified(self, table: str, answers: list[httpx.Response]) -> None:
         """Every answer to the conditional requests of one payload was 304 Not Modified: nothing to download. (Where

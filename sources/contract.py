@@ -187,6 +187,10 @@ class Client(Protocol):
     def fetch(self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
               upstream: Upstream | None = None) -> Iterator[RawPayload]: ...
 
+    def raise_if_unchanged(self, table: SourceTable, upstream: Upstream) -> None:
+        """Raise `NotModified` where the provider tells, without a download, that the table is still the `upstream`
+        the warehouse holds (GENESIS: its update stamp); return where only the download can tell."""
+
 
 @dataclass(frozen=True)
 class ClientSetup:

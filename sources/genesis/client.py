@@ -151,6 +151,14 @@ class GenesisClient(HttpClient):
         return self.payload(table, str(response.request.url), form, response.content, [response],
                             data=self._data(response, table), provider_updated=updated)
 
+    def raise_if_unchanged(self, table: SourceTable, upstream: Upstream) -> None:
+        """The table's `Updated` stamp in `metadata/table` the same as the one the warehouse holds: NotModified."""
+        self._raise_if_same(table, self.metadata(table.id).get("Updated"), upstream)
+
+    def _raise_if_same(self, table: SourceTable, updated: str | None, upstream: Upstream) -> None:
+        if updated and updated == upstream.provider_updated:
+            raise NotModified(self.source.id, table.id, f"metadata/table Updated {updated!r}, the same as at the last load: not downloaded")
+
     def fetch(
         self, table: SourceTable, startyear: int, endyear: int, regions: dict[str, str] | None = None,
         upstream: Upstream | None = None,
@@ -167,8 +175,8 @@ class GenesisClient(HttpClient):
         if unknown:
             raise ValueError(f"source {self.source.id}, table {table.id}: unknown regional selection {sorted(unknown)}")
         updated = self.metadata(table.id).get("Updated")
-        if updated and upstream is not None and updated == upstream.provider_updated:
-            raise NotModified(self.source.id, table.id, f"metadata/table Updated {updated!r}, the same as at the last load: not downloaded")
+        if upstream is not None:
+            self._raise_if_same(table, updated, upstream)
         yield from self._fetch_range(table.id, startyear, endyear, updated, regions)
 
     def _fetch_range(self, table: str, start: int, end: int, updated: str | None, regions: dict[str, str]) -> Iterator[RawPayload]:

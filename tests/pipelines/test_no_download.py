@@ -91,11 +91,15 @@ def outcomes(rows: list[tuple], table: str) -> Counter:
     return Counter((outcome, downloaded) for t, outcome, downloaded, _, _ in rows if t == table)
 
 
-def test_an_unchanged_update_stamp_skips_the_download_and_ops_says_why(tmp_path, world):
+def test_an_unchanged_update_stamp_skips_the_download_and_ops_says_why(tmp_path, world, monkeypatch):
     nightly(data_dir=str(tmp_path))
     assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 8
+    tasks: Counter[str] = Counter()  # fetch task runs per table
+    download = pipelines.flows._download
+    monkeypatch.setattr(pipelines.flows, "_download", lambda request, *args: tasks.update([request.table_id]) or download(request, *args))
     summary = nightly(data_dir=str(tmp_path))
     assert world.downloads[POP] == 6 and world.downloads[EMPLOYEES] == 8  # none in the second run
+    assert tasks[POP] == tasks[EMPLOYEES] == 0 and tasks[UNEMPLOYED] == 12  # the stamp is read before any task run
     assert summary["batches"] == {"skipped": 14, "unchanged": 22} and summary["rows_new"] == summary["rows_revised"] == 0
     rows = requests_of(tmp_path, summary["run_id"])
     assert outcomes(rows, POP) == {("skipped", False): 6} and outcomes(rows, EMPLOYEES) == {("skipped", False): 8}
