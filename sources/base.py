@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from catalog import Source
+from sources.blob import InMemory
 from sources.client import RetryPolicy, send
 from sources.conditional import NOT_MODIFIED, make_conditional, validator_of
 from sources.contract import RawPayload, Upstream
@@ -90,8 +91,8 @@ class HttpClient:
         conditional requests of the next run."""
         first, single = answers[0], len(answers) == 1
         return RawPayload(
-            source_id=self.source.id, table_id=table, url=url, request=request, body=body,
-            data=body if data is None else data, content_type=first.headers.get("content-type", ""),
+            source_id=self.source.id, table_id=table, url=url, request=request, body=InMemory(body),
+            data=InMemory(body if data is None else data), content_type=first.headers.get("content-type", ""),
             fetched_at=datetime.now(UTC), etag=first.headers.get("etag") if single else None,
             last_modified=first.headers.get("last-modified") if single else None, provider_updated=provider_updated,
             validators=tuple(v for r in answers if (v := validator_of(r)) is not None),

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from sources.blob import InMemory
 from sources.contract import RawPayload
 from warehouse.connection import writable
 from warehouse.transaction import atomically
@@ -75,7 +76,7 @@ def stored_payloads(con: duckdb.DuckDBPyConnection, data_dir: Path, batch_ids: t
             return None
         source_id, table_id, url, request, fetched_at, etag, last_modified, updated, path = rows[batch_id]
         body = read_stored(data_dir / path)
-        payloads.append(RawPayload(source_id, table_id, url, json.loads(request), body, unpack(body),
+        payloads.append(RawPayload(source_id, table_id, url, json.loads(request), InMemory(body), InMemory(unpack(body)),
                                    _CONTENT_TYPES.get(Path(path.removesuffix(_PACKED)).suffix, ""), fetched_at, etag,
                                    last_modified, updated))
     return payloads
@@ -92,14 +93,15 @@ def store_payload(data_dir: Path, payload: RawPayload) -> str:
     """Keep the body as served, content-addressed by the data hash (zstd-compressed unless it is an archive already);
     return its path relative to data_dir."""
     ext = _EXTENSIONS.get(payload.content_type.split(";")[0].strip(), "bin")
-    packed = not payload.body.startswith(b"PK")
+    packed = payload.body.head(2) != b"PK"
     rel = Path("raw") / payload.source_id / payload.table_id / f"{payload.sha256}.{ext}{_PACKED if packed else ''}"
     target = data_dir / rel
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(target.name + ".part")
         with pa.output_stream(str(tmp), compression=_CODEC if packed else None) as out:
-            out.write(payload.body)
+            for chunk in payload.body.buffers():  # a stream: a body on disk is never held in memory whole
+                out.write(chunk)
         tmp.replace(target)
     return rel.as_posix()
 
@@ -131,7 +133,7 @@ def record_batch(con: duckdb.DuckDBPyConnection, batch_id: str, payload: RawPayl
         [
             batch_id, payload.source_id, payload.table_id, json.dumps(payload.request, sort_keys=True),
             payload.url, payload.fetched_at, now, payload.etag, payload.last_modified,
-            payload.provider_updated, payload.sha256, len(payload.body), payload_path, rows_read, rows_loaded, fingerprint,
+            payload.provider_updated, payload.sha256, payload.body.size, payload_path, rows_read, rows_loaded, fingerprint,
         ],
     )
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pyarrow as pa
 import pytest
 
+from sources.blob import InMemory
 from sources.contract import RawPayload
 from sources.genesis import parse_tablefile
 from tests.genesis_bodies import population_rows
@@ -18,13 +19,13 @@ T0 = datetime(2025, 4, 10, tzinfo=UTC)
 
 def payload(data: bytes) -> RawPayload:
     return RawPayload("regionalstatistik", "12411-01-01-4", "https://example.invalid/data/tablefile",
-                      {"name": "12411-01-01-4", "startyear": "2023", "endyear": "2024"}, data, data,
+                      {"name": "12411-01-01-4", "startyear": "2023", "endyear": "2024"}, InMemory(data), InMemory(data),
                       "application/zip", T0)
 
 
 def load(con, catalog, rows, batch="b1", now=T0):
     data = flat_file(LAYOUTS["12411-01-01-4"], rows)
-    parsed = parse_tablefile(data, catalog.tables["12411-01-01-4"], catalog, batch)
+    parsed = parse_tablefile(InMemory(data), catalog.tables["12411-01-01-4"], catalog, batch)
     return load_batch(con, parsed.observations, payload(data), "raw/x.zip", parsed.rows_read, now=now)
 
 
@@ -90,7 +91,7 @@ def test_a_failing_batch_leaves_core_and_the_batch_registry_untouched(tmp_path, 
     load(con, catalog, population_rows(), "b1")
     before = con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone()
     data = flat_file(LAYOUTS["12411-01-01-4"], population_rows())
-    good = parse_tablefile(data, catalog.tables["12411-01-01-4"], catalog, "b2").observations
+    good = parse_tablefile(InMemory(data), catalog.tables["12411-01-01-4"], catalog, "b2").observations
     # A batch whose second half breaks a NOT NULL constraint: nothing of it may stay.
     half = good.num_rows // 2
     regions = good.column("region_code").to_pylist()[:half] + [None] * (good.num_rows - half)
