@@ -191,7 +191,8 @@ class Client(Protocol):
 @dataclass(frozen=True)
 class ClientSetup:
     """What a provider's client is built from: the source, an httpx client over the live network or over
-    recordings, the retry policy, the catalog, and the mode (replay, live, record) with the recordings folder."""
+    recordings, the retry policy, the catalog, the mode (replay, live, record) with the recordings folder, and where
+    it may spool what it downloads."""
 
     source: Source
     http: httpx.Client
@@ -199,6 +200,9 @@ class ClientSetup:
     catalog: Catalog
     mode: str
     recordings: Path  # <recordings>/<source id>/: where replay reads and record writes
+    # where a client may keep the large data of its answers as files, read as streams (sources/blob.py) instead of
+    # holding them in memory; they must last as long as the payloads (a flow run's store). None: in memory
+    spool: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from catalog import Catalog, Source, SourceTable
-from sources.blob import Blob, InMemory, OnDisk
+from sources.blob import Blob, OnDisk
 from sources.contract import Download, RawPayload, TableRequest
 from sources.errors import FormatError
 from sources.genesis.client import zip_member
@@ -35,10 +35,9 @@ def _flat_csv(file: OnDisk, source: str) -> tuple[str, Blob]:
     if file.head(2) != b"PK":
         return file.path.name, file
     try:
-        member, data = zip_member(file.read(), source, None)
+        return zip_member(file.read(), source, None)
     except FormatError as exc:
         raise FormatError(source, None, f"{file.path.name}: {exc.detail}") from exc
-    return member, InMemory(data)
 
 
 def _table(name: str, asked: str | None, source: Source, catalog: Catalog) -> SourceTable:

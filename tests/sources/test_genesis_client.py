@@ -6,8 +6,10 @@ real ones where a recording exists); the figures inside the zips come from sampl
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import pickle
 import time
 import zipfile
 from collections.abc import Callable
@@ -187,6 +189,20 @@ def test_fetch_posts_a_form_with_explicit_years_and_returns_the_unzipped_csv(mak
     assert years(form) == (2023, 2024)
     assert form["job"] == "false"
     assert p.request == form
+
+
+def test_with_a_spool_folder_the_flat_file_is_unzipped_into_a_file_there_that_survives_pickling(make_client, table, tmp_path):
+    """A flow run keeps what it fetched for a retry (pickled): the flat file of a whole table is kept as a file in the
+    run's store, not held in memory, and the payload pickled still reads it."""
+    client = make_client(FakeGenesis({"metadata/table": ok_metadata, "data/tablefile": ok_zip}), spool=tmp_path / "spool")
+
+    (p,) = client.fetch(table, 2023, 2024)
+
+    (spooled,) = (tmp_path / "spool").iterdir()
+    assert spooled.read_bytes() == csv_of(ZIP) and p.body.read() == ZIP
+    again = pickle.loads(pickle.dumps(p))
+    assert again.data.read() == csv_of(ZIP) and again.sha256 == p.sha256 == hashlib.sha256(csv_of(ZIP)).hexdigest()
+    assert len(pickle.dumps(p.data)) < 500 < len(csv_of(ZIP))  # the file's path, not its bytes
 
 
 def test_credentials_travel_in_headers_only(make_client, table):
