@@ -17,13 +17,14 @@ bare runs once before and once after ours, best of both, to damp other load on a
   bare    fresh in-memory DuckDB: CREATE TABLE t AS SELECT * FROM read_csv(file, delim=';',
           header=true, all_varchar=true)
   ours    the ingest of one batch in the order of warehouse/batches.py: the payload of the file on disk (read where it
-          lies, as sources/genesis/download.py takes a flat CSV downloaded by hand: the store and the parse read it as
-          streams, nothing holds the whole file); store the payload
-          (warehouse.load.store_payload_meanwhile: data hash, body zstd-compressed) on a thread while it is parsed
-          (sources.genesis.parse_tablefile) and validated (expectations: GX generic suite and the table checks; the
-          validator built once as in the flows); wait for the store; warehouse.load.load_batch into a fresh DuckDB
-          file (first load: all rows new); then a second load_batch of the same observations into the same database
-          (all rows unchanged), reported separately.
+          lies, as sources/genesis/download.py takes a flat CSV downloaded by hand and the GENESIS client a flat file
+          it unzipped into a flow run's store: the store and the parse read it as streams, nothing holds the whole
+          file); store the payload (warehouse.load.store_payload_meanwhile: data hash, body zstd-compressed) on a
+          thread while it is parsed (sources.genesis.parse_tablefile); the load into a fresh DuckDB file (first load:
+          all rows new) staged on another thread (warehouse.load.StagedLoad, which waits for the store) while the
+          observations are validated (expectations: GX generic suite and the table checks; the validator built once
+          as in the flows), committed after the verdict; then a load_batch of the same observations into the same
+          database (all rows unchanged), reported separately. The database's schema is made before the clock starts.
   dlt     with --dlt PYTHON (a throwaway virtualenv: pip install "dlt[duckdb]==1.31.*" pyarrow; dlt is no
           dependency of the project): pyarrow.csv reads the file (every column a string) and a dlt pipeline loads the
           Arrow table into a DuckDB file; printed beside ours, not in the ratio.
