@@ -2,7 +2,7 @@
 
 A flat file of a whole table is hundreds of MB. Held as one bytes object it stays in memory as long as its payload
 lives (through the parse, the validation and the load), so a payload can point to a file instead: a file downloaded
-by hand is read where it lies. Whatever reads a payload whole-table-sized reads it as a stream (the data hash, the
+by hand is read where it lies, and the GENESIS client unzips a flat file into the flow run's store. Whatever reads a payload whole-table-sized reads it as a stream (the data hash, the
 store, the GENESIS parser); a provider whose answers are small reads them whole (`read`).
 """
 
@@ -72,8 +72,9 @@ class InMemory(Blob):
 
 @dataclass(frozen=True)
 class OnDisk(Blob):
-    """Bytes in a file that stays as it is while the payload lives (a file downloaded by hand, read where it lies).
-    Pickled as its path: a payload kept for a retried flow run points to the same file."""
+    """Bytes in a file that stays as it is while the payload lives (a file downloaded by hand, read where it lies; a
+    flat file unzipped into a flow run's store). Pickled as its path: a payload kept for a retried flow run points to
+    the same file."""
 
     path: Path
 
