@@ -10,11 +10,11 @@ import duckdb
 
 from catalog import Catalog, SourceTable
 from expectations.validate import Validator
-from sources.contract import RawPayload, RegisterRows, TableRequest
+from sources.contract import ParseResult, RawPayload, RegisterRows, TableRequest
 from sources.errors import FormatError, SourceError
 from sources.fingerprint import table_fingerprint
 from sources.registry import provider
-from warehouse.batches import Accepted, AcceptedRegister, Rejected, take_batch
+from warehouse.batches import Accepted, AcceptedRegister, Parsed, Rejected, take_batch
 from warehouse.ops import BatchResult, record_outcome
 
 __all__ = ["BatchResult", "RunHadFailures", "fingerprint_of", "process_payload", "record_failure", "record_skip", "summarise"]
@@ -43,17 +43,20 @@ def process_payload(
     table = catalog.tables[request.table_id]
     module = provider(catalog.sources[table.source].provider, table.source)
 
-    def check(batch_id: str) -> Accepted | AcceptedRegister | Rejected:
+    def check(batch_id: str) -> Parsed | AcceptedRegister | Rejected:
         try:
             parsed = module.parse(payload, table, catalog, batch_id)
         except FormatError as exc:
             return Rejected(str(exc), failing_rows=[{"row": exc.row}] if exc.row else [])
         if isinstance(parsed, RegisterRows):  # goals and measures: checked against the catalog by their parser
             return AcceptedRegister(parsed)
+        return Parsed(parsed.observations, parsed.rows_read, lambda: validate(parsed))
+
+    def validate(parsed: ParseResult) -> Accepted | Rejected:
         verdict = validator.validate(parsed.observations, request)
         if not verdict.passed:
             return Rejected("; ".join(verdict.critical), verdict.gx_results, verdict.failing_rows, parsed.dropped)
-        return Accepted(parsed.observations, parsed.rows_read, parsed.dropped, parsed.notes, verdict.warnings)
+        return Accepted(parsed.dropped, parsed.notes, verdict.warnings)
 
     return take_batch(con, payload, data_dir, run_id, check, fingerprint_of(catalog, table))
 

@@ -144,7 +144,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     requests = plan(catalog, settings, [source.id], args.tables, args.years)
     for request in requests:
         for payload in client.fetch(catalog.tables[request.table_id], request.first_year, request.last_year, request.region_params):
-            print(f"recorded {request.describe()}: {len(payload.body)} bytes, data sha256 {payload.sha256[:12]}")
+            print(f"recorded {request.describe()}: {payload.body.size} bytes, data sha256 {payload.sha256[:12]}")
     known = [r for r in read_requests(out / "requests.yaml", catalog) if r not in requests]
     write_requests(out / "requests.yaml", known + requests,
                    f"Requests the recordings answer (last written by `labour-monitor record`, {datetime.now(UTC):%Y-%m-%d}).")

@@ -12,8 +12,8 @@ GENESIS `Updated` stamp, HTTP conditional requests), unless the run is forced; o
 request whether it was downloaded, skipped or parsed again from its stored payload, and why.
 
 Downloads are kept for the flow run (Prefect task cache keyed on request and flow run id, stored
-under data/build/fetched/<flow run id>): a flow run that is retried parses and loads again but does
-not download again what it already got. The store is removed when the run completes.
+under data/build/fetched/<flow run id>, the unzipped GENESIS flat files in its spool/): a flow run that is retried
+parses and loads again but does not download again what it already got. The store is removed when the run completes.
 """
 
 from __future__ import annotations
@@ -96,14 +96,15 @@ class Fetched:
 # run gets the payloads its earlier attempt downloaded. Bad credentials, missing tables and the like are
 # not retried (SourceError.retryable is False); network errors and 5xx are, here after the client's own
 # backoff (sources/client.py) gave up. Kept on disk only: Prefect's in-memory result cache held every payload of
-# the run until its end (100 MiB of flat files nationwide).
+# the run until its end (100 MiB of flat files nationwide). A client keeps the large data of its answers as files in
+# `spool` (GENESIS: the unzipped flat files), in the run's store beside the results that point to them.
 @task(retries=2, retry_delay_seconds=[30, 300], retry_condition_fn=_transient, persist_result=True,
       cache_result_in_memory=False)
-def fetch(request: TableRequest, settings: Settings, upstream: Upstream | None = None) -> Fetched:
+def fetch(request: TableRequest, settings: Settings, upstream: Upstream | None = None, spool: Path | None = None) -> Fetched:
     """Download one table (split by years if the provider asks), unless the provider says it is the `upstream` the
     warehouse holds."""
     catalog = default_catalog()
-    client = client_for(catalog.sources[request.source_id], settings)
+    client = client_for(catalog.sources[request.source_id], settings, spool)
     get_run_logger().info("fetching %s (%s)", request.describe(), settings.mode)
     table = catalog.tables[request.table_id]
     try:
@@ -189,7 +190,7 @@ def _payload_store(settings: Settings, run_id: str) -> Path:
 
 def _download(request: TableRequest, settings: Settings, store: Path, logger: logging.Logger | logging.LoggerAdapter,
               upstream: Upstream | None) -> Fetched:
-    state = fetch.with_options(result_storage=store)(request, settings, upstream, return_state=True)
+    state = fetch.with_options(result_storage=store)(request, settings, upstream, store / "spool", return_state=True)
     fetched = state.result()  # raises the task's error
     if state.name == "Cached":
         logger.info("%s: stored by an earlier attempt of this flow run, not downloaded again", request.describe())

@@ -37,11 +37,12 @@ def addressed(source: Source, settings: Settings) -> Source:
     return source.model_copy(update={"base_url": override}) if override and settings.mode != "replay" else source
 
 
-def client_for(source: Source, settings: Settings) -> Client:
+def client_for(source: Source, settings: Settings, spool: Path | None = None) -> Client:
+    """`spool`: where the client may keep the large data of its answers as files (sources/contract.py ClientSetup)."""
     policy = (RetryPolicy(attempts=1, min_interval=0) if settings.mode == "replay" else RetryPolicy())
     http = httpx.Client(transport=transport(source, settings), timeout=policy.httpx_timeout(), follow_redirects=False)
     setup = ClientSetup(addressed(source, settings), http, policy, default_catalog(), settings.mode,
-                        settings.recordings_dir / source.id)
+                        settings.recordings_dir / source.id, spool)
     return provider(source.provider, source.id).client(setup)
 
 

@@ -271,7 +271,7 @@ def client(setup: ClientSetup) -> BAClient:
 
 
 def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
-    return parse_answers(payload.data, table, catalog, batch_id)
+    return parse_answers(payload.data.read(), table, catalog, batch_id)
 
 
 PROVIDER = Provider("ba", client, parse, regional_selections)

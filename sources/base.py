@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from catalog import Source, SourceTable
+from sources.blob import Blob, InMemory
 from sources.client import RetryPolicy, send
 from sources.conditional import NOT_MODIFIED, make_conditional, validator_of
 from sources.contract import RawPayload, Upstream
@@ -89,14 +90,14 @@ class HttpClient:
                               "truncated?") from exc
 
     def payload(self, table: str, url: str, request: dict[str, str], body: bytes, answers: list[httpx.Response],
-                data: bytes | None = None, provider_updated: str | None = None) -> RawPayload:
+                data: Blob | None = None, provider_updated: str | None = None) -> RawPayload:
         """The payload of one request: the body as served (the answers of a split request together). The
         validators ETag and Last-Modified are kept where one answer makes the payload, and per answer for the
         conditional requests of the next run."""
-        first, single = answers[0], len(answers) == 1
+        first, single, served = answers[0], len(answers) == 1, InMemory(body)
         return RawPayload(
-            source_id=self.source.id, table_id=table, url=url, request=request, body=body,
-            data=body if data is None else data, content_type=first.headers.get("content-type", ""),
+            source_id=self.source.id, table_id=table, url=url, request=request, body=served,
+            data=served if data is None else data, content_type=first.headers.get("content-type", ""),
             fetched_at=datetime.now(UTC), etag=first.headers.get("etag") if single else None,
             last_modified=first.headers.get("last-modified") if single else None, provider_updated=provider_updated,
             validators=tuple(v for r in answers if (v := validator_of(r)) is not None),

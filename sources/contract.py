@@ -1,11 +1,10 @@
-"""What every source delivers: raw payloads (bytes as served, with request metadata) and observations (or, for
-a register of goals and measures, the rows of the register's own tables); and the contract of a provider module:
-a client (fetch -> raw payloads) and a parser (payload -> observations or register rows), registered once in
-sources/registry.py."""
+"""What every source delivers: raw payloads (bytes as served, in memory or in a file: sources/blob.py, with request
+metadata) and observations (or, for a register of goals and measures, the rows of the register's own tables); and
+the contract of a provider module: a client (fetch -> raw payloads) and a parser (payload -> observations or register
+rows), registered once in sources/registry.py."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 
+from sources.blob import Blob
 from sources.codes import CODE
 
 if TYPE_CHECKING:
@@ -98,8 +98,8 @@ class RawPayload:
     table_id: str
     url: str
     request: dict[str, str]  # parameters, never credentials
-    body: bytes  # the response body as served (a GENESIS zip stays a zip)
-    data: bytes  # the data file inside the body (the unzipped CSV)
+    body: Blob  # the response body as served (a GENESIS zip stays a zip)
+    data: Blob  # the data file inside the body (the unzipped CSV); the body itself where it is the data
     content_type: str
     fetched_at: datetime
     etag: str | None = None
@@ -111,7 +111,7 @@ class RawPayload:
     def sha256(self) -> str:
         """Hash of the data, not of the body: GENESIS zips carry a new timestamp on every request. Computed once: a
         flat file of a whole table is hundreds of MB, and the hash is asked for by the skip, the store and the load."""
-        return hashlib.sha256(self.data).hexdigest()
+        return self.data.sha256()
 
 
 @dataclass
@@ -195,7 +195,8 @@ class Client(Protocol):
 @dataclass(frozen=True)
 class ClientSetup:
     """What a provider's client is built from: the source, an httpx client over the live network or over
-    recordings, the retry policy, the catalog, and the mode (replay, live, record) with the recordings folder."""
+    recordings, the retry policy, the catalog, the mode (replay, live, record) with the recordings folder, and where
+    it may spool what it downloads."""
 
     source: Source
     http: httpx.Client
@@ -203,6 +204,9 @@ class ClientSetup:
     catalog: Catalog
     mode: str
     recordings: Path  # <recordings>/<source id>/: where replay reads and record writes
+    # where a client may keep the large data of its answers as files, read as streams (sources/blob.py) instead of
+    # holding them in memory; they must last as long as the payloads (a flow run's store). None: in memory
+    spool: Path | None = None
 
 
 @dataclass(frozen=True)

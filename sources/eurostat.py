@@ -344,7 +344,7 @@ def client(setup: ClientSetup) -> EurostatClient:
 
 
 def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
-    return parse_dataset(payload.data, table, catalog, batch_id, tuple(payload.request.get("geo", "").split(",")))
+    return parse_dataset(payload.data.read(), table, catalog, batch_id, tuple(payload.request.get("geo", "").split(",")))
 
 
 PROVIDER = Provider("eurostat", client, parse)

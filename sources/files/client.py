@@ -13,6 +13,7 @@ import httpx
 
 from catalog import Source, SourceTable
 from sources.base import HttpClient
+from sources.blob import InMemory
 from sources.contract import RawPayload, Upstream
 from sources.errors import NoData, ProviderError
 
@@ -91,7 +92,7 @@ class FilesClient(HttpClient):
         return [self._payload(kind, path) for path in found]
 
     def _payload(self, kind: Located, path: Path) -> RawPayload:
-        data = path.read_bytes()
+        data = InMemory(path.read_bytes())  # a small file, held as read: a partner may replace it in the drop folder
         return RawPayload(
             source_id=self.source.id, table_id=kind.id, url=path.resolve().as_uri(),
             request={"file": path.name} if kind.each_file else {}, body=data, data=data,

@@ -44,4 +44,4 @@ def parse_file(data: bytes, name: str, table: SourceTable, catalog: Catalog, bat
 
 def parse_payload(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:
     """`parse_file` for a fetched payload, naming the file it came from."""
-    return parse_file(payload.data, file_name(payload.url), table, catalog, batch_id)
+    return parse_file(payload.data.read(), file_name(payload.url), table, catalog, batch_id)

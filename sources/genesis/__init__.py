@@ -29,7 +29,7 @@ def regional_selections(codes_by_level: dict[str, set[str]], table: SourceTable 
 def client(setup: ClientSetup) -> GenesisClient:
     """Replay sends no credentials (recordings never hold them); live and record read them from the environment."""
     credentials = None if setup.mode == "replay" else Credentials.from_env(setup.source)
-    return GenesisClient(setup.source, setup.http, credentials, policy=setup.policy)
+    return GenesisClient(setup.source, setup.http, credentials, policy=setup.policy, spool=setup.spool)
 
 
 def parse(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> ParseResult:

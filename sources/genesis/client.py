@@ -10,16 +10,20 @@ import io
 import logging
 import os
 import re
+import shutil
+import uuid
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 
 from catalog import Source, SourceTable
 from sources.base import HttpClient
+from sources.blob import CHUNK, Blob, InMemory, OnDisk
 from sources.contract import RawPayload, Upstream
 from sources.errors import AuthError, FormatError, NoData, NotModified, ProviderError, TableMissing, TooLarge, TransientError
 
@@ -28,21 +32,29 @@ log = logging.getLogger(__name__)
 _RESULT_NAME = re.compile(r"(?<=:\s)\S*_\d+")
 
 
-def zip_member(body: bytes, source: str, table: str | None) -> tuple[str, bytes]:
-    """The name and bytes of the one .csv member of a flat-file zip; anything else is a FormatError."""
+def zip_member(body: bytes, source: str, table: str | None, spool: Path | None = None) -> tuple[str, Blob]:
+    """The name and bytes of the one .csv member of a flat-file zip, unzipped into a new file in `spool` where given (a
+    whole table's flat file is hundreds of MB, its zip a tenth of that), else into memory; anything else is a
+    FormatError."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as zf:
             members = [n for n in zf.namelist() if n.lower().endswith(".csv")]
             if len(members) != 1:
                 raise FormatError(source, table, f"zip holds {zf.namelist()}, expected one .csv")
-            return members[0], zf.read(members[0])
+            if spool is None:
+                return members[0], InMemory(zf.read(members[0]))
+            spool.mkdir(parents=True, exist_ok=True)
+            target = spool / f"{uuid.uuid4().hex}.csv"
+            with zf.open(members[0]) as member, target.open("wb") as out:
+                shutil.copyfileobj(member, out, CHUNK)
+            return members[0], OnDisk(target)
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         raise FormatError(source, table, f"truncated or corrupt zip ({len(body)} bytes): {exc}") from exc
 
 
 def stored_flat_file(body: bytes, source: str, table: str) -> bytes:
     """The flat file of a stored tablefile body: the zip's member, or the body itself (an uncompressed text/csv answer)."""
-    return zip_member(body, source, table)[1] if body[:2] == b"PK" else body
+    return zip_member(body, source, table)[1].read() if body[:2] == b"PK" else body
 
 
 @dataclass(frozen=True)
@@ -70,9 +82,10 @@ class GenesisClient(HttpClient):
     """Fetches GENESIS tables as raw payloads. One instance per source (host)."""
 
     def __init__(self, source: Source, http: httpx.Client, credentials: Credentials | None = None, *, poll_interval: float = 30.0,
-                 max_polls: int = 240, language: str = "de", **kwargs: Any) -> None:
+                 max_polls: int = 240, language: str = "de", spool: Path | None = None, **kwargs: Any) -> None:
         super().__init__(source, http, **kwargs)
         self.credentials = credentials
+        self.spool = spool  # where the flat files of the answers are unzipped to; None: into memory
         self.poll_interval, self.max_polls, self.language = poll_interval, max_polls, language
 
     # -- low level -------------------------------------------------------------------------
@@ -117,13 +130,13 @@ class GenesisClient(HttpClient):
             raise ProviderError(src, table, f"HTTP {response.status_code} with code {code}: {text}")
         return doc
 
-    def _data(self, response: httpx.Response, table: str) -> bytes:
+    def _data(self, response: httpx.Response, table: str) -> Blob:
         """The flat file inside a tablefile answer; any other answer raises its typed error."""
         body = response.content
         if body[:2] == b"PK":
-            return zip_member(body, self.source.id, table)[1]
+            return zip_member(body, self.source.id, table, self.spool)[1]
         if response.headers.get("content-type", "").startswith("text/csv"):
-            return body  # an uncompressed flat file (regio before its 2025 move); the parser checks the layout
+            return InMemory(body)  # an uncompressed flat file (regio before its 2025 move); the parser checks the layout
         doc = self._envelope(response, table)
         raise FormatError(self.source.id, table, f"expected a flat file, got status {doc.get('Status')}")
 

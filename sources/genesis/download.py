@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from catalog import Catalog, Source, SourceTable
+from sources.blob import Blob, OnDisk
 from sources.contract import Download, RawPayload, TableRequest
 from sources.errors import FormatError
 from sources.genesis.client import zip_member
@@ -29,14 +30,14 @@ _TABLE_NAME = re.compile(r"^(\d{5}-[0-9A-Z]{2}-\d{2}-\d(?:-B)?)_")
 _LEVEL_VARIABLE = {"country": "DINSG", "state": "DLAND", "regbez": "REGBEZ", "kreis": "KREISE"}
 
 
-def _flat_csv(path: Path, body: bytes, source: str) -> tuple[str, bytes]:
-    """The name and bytes of the flat CSV: the zip's one .csv member, or the file itself."""
-    if body[:2] != b"PK":
-        return path.name, body
+def _flat_csv(file: OnDisk, source: str) -> tuple[str, Blob]:
+    """The name and bytes of the flat CSV: the zip's one .csv member (unzipped into memory), or the file itself."""
+    if file.head(2) != b"PK":
+        return file.path.name, file
     try:
-        return zip_member(body, source, None)
+        return zip_member(file.read(), source, None)
     except FormatError as exc:
-        raise FormatError(source, None, f"{path.name}: {exc.detail}") from exc
+        raise FormatError(source, None, f"{file.path.name}: {exc.detail}") from exc
 
 
 def _table(name: str, asked: str | None, source: Source, catalog: Catalog) -> SourceTable:
@@ -87,8 +88,8 @@ def read_download(path: Path, source: Source, catalog: Catalog, table_id: str | 
 
     `kreise`: the Kreise the file must hold (the user's regions); none: every Kreis of the scope in each state the
     file has rows of. Anything but a GENESIS flat file of a catalog table is a FormatError naming the file."""
-    body = path.read_bytes()
-    member, data = _flat_csv(path, body, source.id)
+    body = OnDisk(path)  # the file as downloaded, read where it lies (the store reads it as a stream)
+    member, data = _flat_csv(body, source.id)
     table = _table(member if member != path.name else path.name, table_id, source, catalog)
     flat = read_flat(data, source.id, table.id)
     _check_is_table(flat, table, catalog, member)
@@ -103,7 +104,7 @@ def read_download(path: Path, source: Source, catalog: Catalog, table_id: str | 
     request = {"origin": ORIGIN, "regionalkey": key}
     payload = RawPayload(
         source_id=source.id, table_id=table.id, url=f"file:{member}", request=request, body=body, data=data,
-        content_type="application/zip" if body[:2] == b"PK" else "text/csv", fetched_at=datetime.now(UTC),
+        content_type="text/csv" if data == body else "application/zip", fetched_at=datetime.now(UTC),
     )
     year = datetime.now(UTC).year
     return Download(payload, TableRequest(source.id, table.id, table.start_year, year, (("regionalkey", key),)))

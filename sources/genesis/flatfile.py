@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from catalog import Catalog, SourceTable
+from sources.blob import Blob
 from sources.codes import CODE, codes, combined, dense, encoded, first_rows, per_value, repeated, spread
 from sources.contract import OBSERVATION_SCHEMA, ParseResult
 from sources.errors import FormatError, SourceError
@@ -26,21 +27,24 @@ from transforms.regions import classify, dissolved, left_out_codes, period_end
 REGIONAL_VARIABLES = frozenset({"DINSG", "DLAND", "REGBEZ", "KREISE", "GEMEIN", "GEMVB"})
 _BLOCK_COLUMN = re.compile(r"[0-9]+_variable_(attribute_)?code")
 _BLANK = re.compile(rb"[\xef\xbb\xbf \r\n]*")
+_HEAD = 1 << 16  # bytes looked at for the header (a few hundred in a real file)
 _REGIONAL = pa.array(sorted(REGIONAL_VARIABLES), pa.string())
 _PERIOD = {"JAHR": r"^[0-9]{4}$", "STAG": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 
 FIXED_COLUMNS = ("statistics_code", "time_code", "time", "value", "value_unit", "value_variable_code")
 
 
-def read_flat(data: bytes, source: str, table: str) -> pa.Table:
+def read_flat(data: Blob, source: str, table: str) -> pa.Table:
     """Read the flat file, leaving out the label columns: rows are matched on codes, never on labels (labels drift
     between releases). A label holding a ";" comes double-quoted: a real CSV reader takes it whole.
 
     Every column but the value is read as codes (sources/codes.py): a few hundred distinct strings in a file of
-    hundreds of thousands of rows, each stored once; one chunk a column."""
-    if _BLANK.fullmatch(data):  # a match, not data.strip(): that copies a whole table's file to look at its ends
+    hundreds of thousands of rows, each stored once; one chunk a column. The file is read as a stream: a whole
+    table's file on disk is never held in memory at once."""
+    head = data.head(_HEAD)
+    if _BLANK.fullmatch(head) and data.size <= len(head):
         raise FormatError(source, table, "empty flat file: no header, no rows")
-    header = data[: data.find(b"\n")] if b"\n" in data else data
+    header = head[: head.find(b"\n")] if b"\n" in head else head
     try:
         columns = header.decode("utf-8-sig").rstrip("\r").split(";")
     except UnicodeDecodeError as exc:
@@ -62,17 +66,18 @@ def read_flat(data: bytes, source: str, table: str) -> pa.Table:
     try:
         # One thread, 2 MiB blocks: on two cores shared with the rest of the run (the payload is stored meanwhile)
         # this read a 181 MB file fastest and with the least memory at its peak (benchmarks/ingest.py)
-        flat = pacsv.read_csv(
-            pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 21),
-            parse_options=pacsv.ParseOptions(delimiter=";", quote_char='"', double_quote=True, newlines_in_values=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() if c == "value" else CODE for c in columns},
-                include_columns=[c for c in columns if not c.endswith("_label")],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        with data.open() as stream:
+            flat = pacsv.read_csv(
+                stream,
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 21),
+                parse_options=pacsv.ParseOptions(delimiter=";", quote_char='"', double_quote=True, newlines_in_values=False),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() if c == "value" else CODE for c in columns},
+                    include_columns=[c for c in columns if not c.endswith("_label")],
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
     except pa.ArrowInvalid as exc:
         raise FormatError(source, table, f"malformed flat file (truncated, changed rows or not UTF-8): {exc}") from exc
     return flat.combine_chunks()  # one chunk a column, the chunks' dictionaries unified
@@ -165,7 +170,7 @@ def _match_indicators(
     return spread([i.id if i else None for i in chosen], rows_of), spread([i.unit if i else None for i in chosen], rows_of)
 
 
-def parse_tablefile(data: bytes, table: SourceTable, catalog: Catalog, batch_id: str, requested: tuple[str, ...] = ()) -> ParseResult:
+def parse_tablefile(data: Blob, table: SourceTable, catalog: Catalog, batch_id: str, requested: tuple[str, ...] = ()) -> ParseResult:
     """Turn a GENESIS ffcsv flat file into observations of the catalog's indicators for `table`.
 
     Rows of the scope's regions are kept, and of regions the request named (`requested`: its `regionalkey`

@@ -53,7 +53,7 @@ def parse_register(data: bytes, name: str, table: SourceTable, catalog: Catalog,
 
 
 def parse_payload(payload: RawPayload, table: SourceTable, catalog: Catalog, batch_id: str) -> RegisterRows:
-    return parse_register(payload.data, file_name(payload.url), table, catalog, batch_id)
+    return parse_register(payload.data.read(), file_name(payload.url), table, catalog, batch_id)
 
 
 def fingerprint(catalog: Catalog, table_id: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from expectations.validate import expected_kreise
 from pipelines.batch import process_payload
 from sample.ffcsv import LAYOUTS, flat_file
+from sources.blob import InMemory
 from sources.contract import RawPayload, TableRequest
 from tests.genesis_bodies import population_rows
 from warehouse.load import connect
@@ -34,7 +35,7 @@ def rows_2024():
 def payload(data: bytes, request: TableRequest = ALL_2024) -> RawPayload:
     return RawPayload(request.source_id, request.table_id, "https://www.regionalstatistik.de/genesisws/rest/2020/data/tablefile",
                       {"name": TABLE, "startyear": str(request.first_year), "endyear": str(request.last_year)} | request.region_params,
-                      data, data, "application/zip", datetime.now(UTC))
+                      InMemory(data), InMemory(data), "application/zip", datetime.now(UTC))
 
 
 def edit(rows, region, attrs, value):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from catalog import default_catalog
+from sources.blob import InMemory
 from sources.contract import RawPayload, TableRequest
 from sources.register.template import workbook_bytes
 
@@ -54,5 +55,5 @@ def edited(rows: list[dict[str, Any]], n: int, **cells: Any) -> list[dict[str, A
 
 
 def payload(data: bytes, name: str = NAME) -> RawPayload:
-    return RawPayload(SOURCE, TABLE, f"file:///drop/{SOURCE}/{name}", {}, data, data,
+    return RawPayload(SOURCE, TABLE, f"file:///drop/{SOURCE}/{name}", {}, InMemory(data), InMemory(data),
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", datetime.now(UTC))

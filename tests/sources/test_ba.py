@@ -38,7 +38,7 @@ def fetch(catalog, answers: dict[str, object], regions: str | None = HF, table: 
 
 
 def parse(catalog, payload, table: str = ALO):
-    return parse_answers(payload.data, catalog.tables[table], catalog, "b1")
+    return parse_answers(payload.data.read(), catalog.tables[table], catalog, "b1")
 
 
 def test_each_kreis_is_asked_by_the_name_in_the_bas_region_list_and_the_answers_form_one_payload(catalog):
@@ -48,7 +48,7 @@ def test_each_kreis_is_asked_by_the_name_in_the_bas_region_list_and_the_answers_
     asked = [dict(r.url.params) for r in log[1:]]
     assert asked == [{"Kreis": name} for name in HF_NAMES.values()]
     assert all(str(r.url.copy_with(query=None)) == BASE + ALO for r in log[1:])
-    assert sorted(json.loads(payload.data)) == sorted(HF_NAMES)
+    assert sorted(json.loads(payload.data.read())) == sorted(HF_NAMES)
     assert payload.request == {"regions": HF}
 
 
@@ -77,7 +77,7 @@ def test_without_a_selection_every_catalog_region_of_the_scope_the_table_address
     names = {k.code: k.name_de.split(",")[0] for k in catalog.kreise_in_scope()}
     answers = {name: alo_answer([1, 1, 1], [1.0, 1.0, 1.0]) for name in names.values()}
     (payload,) = fetch(catalog, answers, regions=None, names=names)
-    assert sorted(json.loads(payload.data)) == sorted(names)  # the Kreise; ALOKr has no state parameter
+    assert sorted(json.loads(payload.data.read())) == sorted(names)  # the Kreise; ALOKr has no state parameter
 
 
 def test_the_state_is_asked_by_its_name_with_the_tables_own_parameter(catalog):
@@ -126,7 +126,7 @@ def test_a_rate_limit_is_retried_after_the_delay_the_api_asks_for(catalog):
     http = httpx.Client(transport=httpx.MockTransport(handler))
     ba = BAClient(catalog.sources["ba-statistik"], http, catalog, policy=FAST, sleep=slept.append)
     (payload,) = ba.fetch(catalog.tables[ALO], 2026, 2026, {"regions": HF})
-    assert slept == [7.0] and "08126" in json.loads(payload.data)
+    assert slept == [7.0] and "08126" in json.loads(payload.data.read())
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def fetch(catalog, handler, table: str = GDP, years=(2021, 2021), geo: str | Non
 
 
 def values(payload, catalog) -> dict[tuple[str, str, str], float | None]:
-    result = parse_dataset(payload.data, catalog.tables[payload.table_id], catalog, "b")
+    result = parse_dataset(payload.data.read(), catalog.tables[payload.table_id], catalog, "b")
     return {(r["indicator_id"], r["region_code"], r["period"]): r["value"] for r in result.observations.to_pylist()}
 
 

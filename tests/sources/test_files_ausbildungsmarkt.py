@@ -17,6 +17,7 @@ import pytest
 from catalog import CatalogError
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
+from sources.blob import InMemory
 from sources.contract import RawPayload, TableRequest
 from catalog.partner_files import load_kinds
 from sources.files import FileError, FilesClient, parse_file, parse_payload
@@ -209,7 +210,7 @@ def test_each_agencys_workbook_in_the_drop_folder_is_a_payload_of_its_own(tmp_pa
 def test_an_agencys_workbook_loads_and_its_figures_stay_the_agencys(tmp_path, catalog, validator):
     con = connect(tmp_path / "w.duckdb")
     data = workbook(SHA)
-    payload = RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{name(SHA)}", {"file": name(SHA)}, data, data,
+    payload = RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{name(SHA)}", {"file": name(SHA)}, InMemory(data), InMemory(data),
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", datetime.now(UTC))
     result = process_payload(con, payload, TableRequest(SOURCE, KIND, 2000, 2026), catalog, tmp_path, "r1", validator)
     # one agency per workbook: no Kreis is expected (the table is published for agency districts only)

@@ -15,6 +15,7 @@ import pytest
 
 from pipelines.batch import process_payload
 from sources.client import RetryPolicy
+from sources.blob import InMemory
 from sources.contract import RawPayload, TableRequest
 from sources.errors import NoData
 from sources.files import FileError, FilesClient, parse_file, parse_payload
@@ -213,7 +214,7 @@ def test_both_exports_in_one_drop_folder_are_told_apart_by_their_names(tmp_path,
 
 
 def payload(data: bytes, kind: str = EIN) -> RawPayload:
-    return RawPayload(SOURCE, kind, f"file:///drop/{SOURCE}/{name(kind)}", {}, data, data, "text/csv", datetime.now(UTC))
+    return RawPayload(SOURCE, kind, f"file:///drop/{SOURCE}/{name(kind)}", {}, InMemory(data), InMemory(data), "text/csv", datetime.now(UTC))
 
 
 def test_a_file_lacking_a_heilbronn_franken_kreis_is_quarantined_and_a_full_one_loads(tmp_path, catalog, validator):

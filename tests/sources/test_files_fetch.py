@@ -35,7 +35,7 @@ def test_the_drop_folder_file_is_one_payload_hashed_by_its_content(tmp_path, cat
     (tmp_path / CSV_NAME).write_bytes(data)
     (tmp_path / "ihk-fachkraeftemonitor-notes.txt").write_text("not a table")  # other files are not read
     payload = fetch_one(client(catalog, kinds, tmp_path), catalog)
-    assert payload.sha256 == hashlib.sha256(data).hexdigest() and payload.data == payload.body == data
+    assert payload.sha256 == hashlib.sha256(data).hexdigest() and payload.data.read() == payload.body.read() == data
     assert payload.url.endswith("/" + CSV_NAME) and payload.request == {} and payload.content_type == "text/csv"
     assert parse_payload(payload, catalog.tables[KIND], catalog, "b1").observations.num_rows == 17
 
@@ -75,7 +75,7 @@ def test_live_reads_the_partners_subfolder_of_the_drop_folder_and_record_keeps_a
     (tmp_path / "drop" / SOURCE / CSV_NAME).write_bytes(data)
     monkeypatch.setenv(DROP_FOLDER_ENV, str(tmp_path / "drop"))
     recorded = fetch_one(client_for(catalog.sources[SOURCE], Settings(tmp_path, "record", tmp_path / "rec")), catalog)
-    assert recorded.data == data and (tmp_path / "rec" / SOURCE / CSV_NAME).read_bytes() == data
+    assert recorded.data.read() == data and (tmp_path / "rec" / SOURCE / CSV_NAME).read_bytes() == data
     monkeypatch.delenv(DROP_FOLDER_ENV)
     replayed = fetch_one(client_for(catalog.sources[SOURCE], Settings(tmp_path, "replay", tmp_path / "rec")), catalog)
     assert replayed.sha256 == recorded.sha256
@@ -95,7 +95,7 @@ def test_a_url_kind_is_fetched_over_http_recorded_and_replayed(tmp_path, catalog
     live = fetch_one(client(catalog, by_url, http=recorder), catalog)
     replayer = httpx.Client(transport=ReplayTransport(tmp_path / "rec", SOURCE))
     replayed = fetch_one(client(catalog, by_url, http=replayer), catalog)
-    assert live.data == replayed.data == data and replayed.url == URL and replayed.etag == '"v1"'
+    assert live.data.read() == replayed.data.read() == data and replayed.url == URL and replayed.etag == '"v1"'
     result = parse_payload(replayed, catalog.tables[KIND], catalog, "b1")
     assert result.observations.num_rows == 17
 

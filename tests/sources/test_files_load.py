@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from pipelines.batch import process_payload
+from sources.blob import InMemory
 from sources.contract import RawPayload, TableRequest
 from tests.sources.files_bodies import CSV_NAME, KIND, SOURCE, csv_bytes, edit, line, release_2021_rows, rows
 
@@ -17,7 +18,7 @@ HF_2035 = ("SELECT indicator_id, release, value, valid_to IS NULL FROM core.obse
 
 
 def payload(data: bytes) -> RawPayload:
-    return RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{CSV_NAME}", {}, data, data, "text/csv", datetime.now(UTC))
+    return RawPayload(SOURCE, KIND, f"file:///drop/{SOURCE}/{CSV_NAME}", {}, InMemory(data), InMemory(data), "text/csv", datetime.now(UTC))
 
 
 def test_a_new_release_keeps_the_earlier_one_and_the_same_file_again_changes_nothing(con, catalog, validator, tmp_path):

@@ -6,8 +6,10 @@ real ones where a recording exists); the figures inside the zips come from sampl
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
+import pickle
 import time
 import zipfile
 from collections.abc import Callable
@@ -168,9 +170,9 @@ def test_fetch_posts_a_form_with_explicit_years_and_returns_the_unzipped_csv(mak
 
     assert len(payloads) == 1
     p = payloads[0]
-    assert p.data == csv_of(ZIP)
-    assert p.data.decode("utf-8-sig").startswith("statistics_code;")
-    assert p.body == ZIP
+    assert p.data.read() == csv_of(ZIP)
+    assert p.data.read().decode("utf-8-sig").startswith("statistics_code;")
+    assert p.body.read() == ZIP
     assert p.provider_updated == "31.03.2025 11:18:07h"
     assert p.source_id == "regionalstatistik" and p.table_id == TABLE_ID
     assert p.url == BASE + "data/tablefile"
@@ -187,6 +189,20 @@ def test_fetch_posts_a_form_with_explicit_years_and_returns_the_unzipped_csv(mak
     assert years(form) == (2023, 2024)
     assert form["job"] == "false"
     assert p.request == form
+
+
+def test_with_a_spool_folder_the_flat_file_is_unzipped_into_a_file_there_that_survives_pickling(make_client, table, tmp_path):
+    """A flow run keeps what it fetched for a retry (pickled): the flat file of a whole table is kept as a file in the
+    run's store, not held in memory, and the payload pickled still reads it."""
+    client = make_client(FakeGenesis({"metadata/table": ok_metadata, "data/tablefile": ok_zip}), spool=tmp_path / "spool")
+
+    (p,) = client.fetch(table, 2023, 2024)
+
+    (spooled,) = (tmp_path / "spool").iterdir()
+    assert spooled.read_bytes() == csv_of(ZIP) and p.body.read() == ZIP
+    again = pickle.loads(pickle.dumps(p))
+    assert again.data.read() == csv_of(ZIP) and again.sha256 == p.sha256 == hashlib.sha256(csv_of(ZIP)).hexdigest()
+    assert len(pickle.dumps(p.data)) < 500 < len(csv_of(ZIP))  # the file's path, not its bytes
 
 
 def test_credentials_travel_in_headers_only(make_client, table):
@@ -286,7 +302,7 @@ def test_code_22_is_a_success_with_a_logged_warning(make_client, table, caplog):
     with caplog.at_level(logging.WARNING, logger="sources.genesis"):
         (payload,) = make_client(server).fetch(table, 2023, 2024)
     assert payload.provider_updated == "31.03.2025 11:18:07h"
-    assert payload.data == csv_of(ZIP)
+    assert payload.data.read() == csv_of(ZIP)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "code 22" in r.getMessage()]
     assert len(warnings) == 1 and "sortcriterion" in warnings[0].getMessage()
 
@@ -302,7 +318,7 @@ def test_code_98_on_a_year_range_splits_the_range(make_client, table):
     requested = [years(f) for f in server.forms("data/tablefile")]
     assert requested == [(2020, 2024), (2020, 2022), (2020, 2021), (2022, 2022), (2023, 2024)]
     assert [years(p.request) for p in payloads] == [(2020, 2021), (2022, 2022), (2023, 2024)]
-    assert all(p.data == csv_of(ZIP) for p in payloads)
+    assert all(p.data.read() == csv_of(ZIP) for p in payloads)
     assert all(p.provider_updated == "31.03.2025 11:18:07h" for p in payloads)
     assert len(server.forms("metadata/table")) == 1
 
@@ -339,7 +355,7 @@ def test_code_98_on_a_single_year_with_user_and_password_runs_the_job_flow(make_
     payloads = list(client.fetch(table, 2024, 2024))
 
     assert len(payloads) == 1
-    assert payloads[0].data == csv_of(ZIP)
+    assert payloads[0].data.read() == csv_of(ZIP)
     assert payloads[0].provider_updated == "31.03.2025 11:18:07h"
     paths = ["/".join(r.url.path.split("/")[-2:]) for r in server.requests]
     assert paths == [
@@ -424,7 +440,7 @@ def test_a_503_is_retried_then_succeeds(make_client, table, sleeps):
         }
     )
     (payload,) = make_client(server).fetch(table, 2023, 2024)
-    assert payload.data == csv_of(ZIP)
+    assert payload.data.read() == csv_of(ZIP)
     assert len(server.forms("metadata/table")) == 2
     assert sleeps == [FAST.backoff]
 
@@ -437,7 +453,7 @@ def test_429_waits_for_retry_after_through_the_injected_sleep(make_client, table
         }
     )
     (payload,) = make_client(server).fetch(table, 2023, 2024)
-    assert payload.data == csv_of(ZIP)
+    assert payload.data.read() == csv_of(ZIP)
     assert sleeps == [7.0]
 
 
@@ -556,7 +572,7 @@ def test_a_read_timeout_is_retried_and_after_every_attempt_the_host_did_not_answ
 
     server = FakeGenesis({"metadata/table": [slow, ok_metadata], "data/tablefile": ok_zip})
     (payload,) = make_client(server).fetch(table, 2023, 2024)
-    assert payload.data == csv_of(ZIP) and sleeps == [FAST.backoff]
+    assert payload.data.read() == csv_of(ZIP) and sleeps == [FAST.backoff]
 
     sleeps.clear()
     server = FakeGenesis({"metadata/table": slow})
@@ -573,5 +589,5 @@ def test_retry_after_as_an_http_date_is_waited_for(make_client, table, sleeps):
     server = FakeGenesis({"metadata/table": ok_metadata,
                           "data/tablefile": [lambda f: httpx.Response(429, headers={"retry-after": later}), ok_zip]})
     (payload,) = make_client(server).fetch(table, 2023, 2024)
-    assert payload.data == csv_of(ZIP)
+    assert payload.data.read() == csv_of(ZIP)
     assert len(sleeps) == 1 and 25 <= sleeps[0] <= 30

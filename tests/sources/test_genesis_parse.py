@@ -11,6 +11,7 @@ import pytest
 
 from sample.ffcsv import LAYOUTS, flat_file, header
 from sample.make_recordings import figures, flat_rows
+from sources.blob import InMemory
 from sources.contract import OBSERVATION_SCHEMA
 from sources.errors import FormatError
 from sources.genesis import parse_tablefile
@@ -56,7 +57,7 @@ def observations(result) -> dict[tuple[str, str, str], dict]:
 
 
 def parse(data: bytes, table, catalog):
-    return parse_tablefile(data, table, catalog, BATCH)
+    return parse_tablefile(InMemory(data), table, catalog, BATCH)
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def test_a_scope_narrowed_to_a_state_leaves_the_other_states_out_unless_the_requ
     result = parse(pop_file(rows), pop_table, bw_catalog)
     assert {r for _, r, _ in observations(result)} == {"08125"}
     assert result.dropped == {"out_of_scope": 6, "berlin_district": 3}  # München, Berlin: three rows each
-    named = parse_tablefile(pop_file(rows), pop_table, bw_catalog, BATCH, requested=("09*",))  # a request naming Bavaria's Kreise
+    named = parse_tablefile(InMemory(pop_file(rows)), pop_table, bw_catalog, BATCH, requested=("09*",))  # a request naming Bavaria's Kreise
     assert {r for _, r, _ in observations(named)} == {"08125", "09162"} and named.dropped["out_of_scope"] == 3
 
 

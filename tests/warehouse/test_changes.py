@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from pipelines.settings import SAMPLE_DIR
+from sources.blob import InMemory
 from sources.contract import RawPayload
 from sources.eurostat import parse_dataset
 from tests.genesis_bodies import population_rows
@@ -102,7 +103,7 @@ def test_a_figure_per_inhabitant_changes_in_its_unit_and_carries_a_provisional_e
     [body] = (SAMPLE_DIR / "recordings" / "eurostat").glob("data_nama_10r_3gdp_*.body.json")
     table = catalog.tables["nama_10r_3gdp"]
     parsed = parse_dataset(body.read_bytes(), table, catalog, "e1")
-    load_batch(con, parsed.observations, RawPayload("eurostat", table.id, "https://example.invalid/", {}, b"", b"", "application/json", T0),
+    load_batch(con, parsed.observations, RawPayload("eurostat", table.id, "https://example.invalid/", {}, InMemory(b""), InMemory(b""), "application/json", T0),
                "raw/e.json", parsed.rows_read, now=T0)
     build_marts(con, catalog, now=T0)
     germany = changes(con, "gdp_per_inhabitant_eurostat", "DG", "2020")

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import pyarrow as pa
 import pytest
 
+from sources.blob import InMemory
 from sources.contract import RawPayload
 from sources.genesis import parse_tablefile
 from tests.genesis_bodies import population_rows
 from sample.ffcsv import LAYOUTS, flat_file
-from warehouse.load import connect, last_loaded, load_batch
+from warehouse.load import StagedLoad, connect, last_loaded, load_batch
 
 T0 = datetime(2025, 4, 10, tzinfo=UTC)
 
 
 def payload(data: bytes) -> RawPayload:
     return RawPayload("regionalstatistik", "12411-01-01-4", "https://example.invalid/data/tablefile",
-                      {"name": "12411-01-01-4", "startyear": "2023", "endyear": "2024"}, data, data,
+                      {"name": "12411-01-01-4", "startyear": "2023", "endyear": "2024"}, InMemory(data), InMemory(data),
                       "application/zip", T0)
 
 
 def load(con, catalog, rows, batch="b1", now=T0):
     data = flat_file(LAYOUTS["12411-01-01-4"], rows)
-    parsed = parse_tablefile(data, catalog.tables["12411-01-01-4"], catalog, batch)
+    parsed = parse_tablefile(InMemory(data), catalog.tables["12411-01-01-4"], catalog, batch)
     return load_batch(con, parsed.observations, payload(data), "raw/x.zip", parsed.rows_read, now=now)
 
 
@@ -90,13 +93,54 @@ def test_a_failing_batch_leaves_core_and_the_batch_registry_untouched(tmp_path, 
     load(con, catalog, population_rows(), "b1")
     before = con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone()
     data = flat_file(LAYOUTS["12411-01-01-4"], population_rows())
-    good = parse_tablefile(data, catalog.tables["12411-01-01-4"], catalog, "b2").observations
+    good = parse_tablefile(InMemory(data), catalog.tables["12411-01-01-4"], catalog, "b2").observations
     # A batch whose second half breaks a NOT NULL constraint: nothing of it may stay.
     half = good.num_rows // 2
     regions = good.column("region_code").to_pylist()[:half] + [None] * (good.num_rows - half)
     broken = good.set_column(good.schema.get_field_index("region_code"), pa.field("region_code", pa.string()), pa.array(regions))
     with pytest.raises(Exception):
         load_batch(con, broken, payload(data + b"x"), "raw/y.zip", good.num_rows, now=T0 + timedelta(days=1))
+    assert con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone() == before
+    assert con.execute("SELECT count(*) FROM raw.batches").fetchone()[0] == 1
+
+
+def stored(path: str) -> Future[str]:
+    done: Future[str] = Future()
+    done.set_result(path)
+    return done
+
+
+def test_a_load_staged_beside_validation_is_seen_only_when_committed_and_rolled_back_whole(tmp_path, catalog):
+    """A batch's load runs while it is validated: a rejected batch leaves nothing, an accepted one commits whole."""
+    con = connect(tmp_path / "w.duckdb")
+    rows = population_rows()
+    load(con, catalog, rows, "b1")
+    before = con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone()
+    data = flat_file(LAYOUTS["12411-01-01-4"], [(*r[:4], "1", r[5]) if r[1] == "08126" else r for r in rows])
+    revised = parse_tablefile(InMemory(data), catalog.tables["12411-01-01-4"], catalog, "b2")
+    StagedLoad(con, revised.observations, payload(data), stored("raw/y.zip"), revised.rows_read).rollback()
+    assert con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone() == before
+    assert con.execute("SELECT count(*) FROM raw.batches").fetchone()[0] == 1
+    counts = StagedLoad(con, revised.observations, payload(data), stored("raw/y.zip"), revised.rows_read).commit()
+    assert counts.rows_revised > 0 and current(con, "08126", "2024-12-31") == [(1.0, None)]
+    assert con.execute("SELECT count(*) FROM raw.batches").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("verdict", ["accepted", "rejected"])
+def test_a_staged_load_that_fails_leaves_core_untouched_whatever_the_verdict(tmp_path, catalog, verdict):
+    con = connect(tmp_path / "w.duckdb")
+    load(con, catalog, population_rows(), "b1")
+    before = con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone()
+    data = flat_file(LAYOUTS["12411-01-01-4"], population_rows())
+    good = parse_tablefile(InMemory(data), catalog.tables["12411-01-01-4"], catalog, "b2").observations
+    regions = good.column("region_code").to_pylist()[:-1] + [None]  # breaks a NOT NULL constraint
+    broken = good.set_column(good.schema.get_field_index("region_code"), pa.field("region_code", pa.string()), pa.array(regions))
+    staged = StagedLoad(con, broken, payload(data + b"x"), stored("raw/y.zip"), good.num_rows)
+    if verdict == "accepted":
+        with pytest.raises(duckdb.ConstraintException):
+            staged.commit()
+    else:
+        staged.rollback()
     assert con.execute("SELECT count(*), sum(value) FROM core.observations").fetchone() == before
     assert con.execute("SELECT count(*) FROM raw.batches").fetchone()[0] == 1
 

@@ -11,6 +11,7 @@ from catalog import CATALOG_DIR, load_catalog
 from pipelines.batch import process_payload
 from sample.ffcsv import LAYOUTS, flat_file
 from sample.make_recordings import figures, flat_rows
+from sources.blob import InMemory
 from sources.contract import RawPayload, TableRequest
 from sources.fingerprint import table_fingerprint
 from warehouse.load import connect
@@ -25,7 +26,7 @@ def payload() -> RawPayload:
 
     rows = [r for r in figures() if r["table"] == TABLE and r["source"] == "U3" and len(r["region_code"]) == 5]
     data = flat_file(LAYOUTS[TABLE], flat_rows(rows))
-    return RawPayload("regionalstatistik", TABLE, "https://example.invalid/", {"name": TABLE, "startyear": "2025"}, data, data,
+    return RawPayload("regionalstatistik", TABLE, "https://example.invalid/", {"name": TABLE, "startyear": "2025"}, InMemory(data), InMemory(data),
                       "text/csv", datetime.now(UTC))
 
 
