@@ -181,7 +181,7 @@ def parse_tablefile(data: Blob, table: SourceTable, catalog: Catalog, batch_id: 
     flat = read_flat(data, src, tid)
     n = flat.num_rows
     blocks = _blocks(flat)
-    cols = {name: flat.column(name).combine_chunks() for name in flat.column_names}
+    cols = {name: flat.column(name).chunk(0) for name in flat.column_names}  # one chunk a column (read_flat)
     del flat
 
     region, region_block = _regions(cols, blocks)
